@@ -1,0 +1,275 @@
+"""The workbook standard: every sheet and column, in English and Chinese, defined once.
+
+Templates, the reader, the validator and the master writer all read these definitions,
+so they can never disagree. Header matching is forgiving (see `normalize_header`).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ColType(str, Enum):
+    TEXT = "text"
+    DATE = "date"
+    PERCENT = "percent"      # stored 0–100; accepts 0.5, 50, "50%"
+    NUMBER = "number"        # float >= 0 unless rule says otherwise
+    CHOICE = "choice"        # one of Column.choices
+    SCALE = "scale"          # integer 1–5
+    ID_LIST = "id_list"      # comma separated IDs
+    EMAIL = "email"
+    DATE_RANGES = "date_ranges"  # "2026-11-02~2026-11-06; 2026-12-01"
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str   # canonical value stored in records
+    en: str
+    zh: str
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    en: str
+    zh: str
+    type: ColType = ColType.TEXT
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    width: int = 14
+    aliases: tuple[str, ...] = ()   # other headers seen in the wild
+
+    def header(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def choice_for(self, text: str) -> Choice | None:
+        """The choice whose key, English or Chinese label matches `text` (forgiving)."""
+        wanted = normalize_header(text)
+        for choice in self.choices:
+            if wanted in (normalize_header(choice.key), normalize_header(choice.en), normalize_header(choice.zh)):
+                return choice
+        return None
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    key: str
+    en: str
+    zh: str
+    columns: tuple[Column, ...]
+    id_column: str | None = None
+    aliases: tuple[str, ...] = field(default=())
+
+    def title(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    @property
+    def required_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns if c.required)
+
+
+# ---------------------------------------------------------------- choices
+
+STATUS = (
+    Choice("not_started", "Not started", "未开始"),
+    Choice("in_progress", "In progress", "进行中"),
+    Choice("blocked", "Blocked", "受阻"),
+    Choice("done", "Done", "已完成"),
+    Choice("cancelled", "Cancelled", "已取消"),
+)
+CLOSED_STATUSES = frozenset({"done", "cancelled"})
+PRIORITY = (Choice("high", "High", "高"), Choice("medium", "Medium", "中"), Choice("low", "Low", "低"))
+PHASE = (
+    Choice("initiation", "Initiation", "启动"),
+    Choice("execution", "Execution", "执行"),
+    Choice("closure", "Closure", "收尾"),
+    Choice("closed", "Closed", "已结项"),
+)
+DIRECTION = (
+    Choice("higher", "Higher is better", "越高越好"),
+    Choice("lower", "Lower is better", "越低越好"),
+)
+RISK_STATUS = (
+    Choice("open", "Open", "未关闭"),
+    Choice("mitigating", "Mitigating", "处理中"),
+    Choice("closed", "Closed", "已关闭"),
+)
+MILESTONE_STATUS = (
+    Choice("pending", "Pending", "待验收"),
+    Choice("passed", "Passed", "通过"),
+    Choice("failed", "Failed", "未通过"),
+)
+LESSON_TYPE = (
+    Choice("went_well", "Went well", "亮点"),
+    Choice("to_improve", "To improve", "不足"),
+)
+
+C = ColType
+
+TASKS = SheetSpec(
+    "tasks", "Tasks", "任务清单",
+    (
+        Column("id", "Task ID", "任务编号", C.TEXT, True, width=11, aliases=("ID", "编号")),
+        Column("project", "Project", "所属项目", C.TEXT, True, width=24, aliases=("项目", "项目名称")),
+        Column("title", "Task", "任务名称", C.TEXT, True, width=36, aliases=("Title", "任务")),
+        Column("department", "Department", "部门", C.TEXT, width=14),
+        Column("owner", "Owner", "负责人", C.TEXT, True, width=12),
+        Column("start", "Start", "开始日期", C.DATE, True, width=12, aliases=("Start Date",)),
+        Column("due", "Due", "截止日期", C.DATE, True, width=12, aliases=("Due Date",)),
+        Column("status", "Status", "状态", C.CHOICE, True, STATUS, width=12),
+        Column("percent", "% Complete", "完成率", C.PERCENT, width=11, aliases=("Percent Complete", "Progress", "进度")),
+        Column("hours", "Est. Hours", "预计工时", C.NUMBER, width=10, aliases=("Hours", "Estimated Hours", "工时")),
+        Column("priority", "Priority", "优先级", C.CHOICE, choices=PRIORITY, width=9),
+        Column("depends_on", "Depends On", "前置任务", C.ID_LIST, width=14, aliases=("Dependencies",)),
+        Column("milestone", "Milestone", "里程碑", C.TEXT, width=18),
+        Column("completed_on", "Completed On", "完成日期", C.DATE, width=13),
+        Column("notes", "Notes", "备注", C.TEXT, width=30),
+    ),
+    id_column="id",
+    aliases=("Task List", "Responsibility List", "任务", "责任清单"),
+)
+
+TEAM = SheetSpec(
+    "team", "Team", "团队成员",
+    (
+        Column("name", "Name", "姓名", C.TEXT, True, width=12),
+        Column("department", "Department", "部门", C.TEXT, width=14),
+        Column("role", "Role", "角色", C.TEXT, width=16),
+        Column("capacity", "Weekly Capacity (h)", "每周可用工时", C.NUMBER, width=12, aliases=("Capacity", "Weekly Capacity")),
+        Column("email", "Email", "邮箱", C.EMAIL, width=26),
+        Column("leave", "Leave", "休假", C.DATE_RANGES, width=26),
+    ),
+    id_column="name",
+    aliases=("团队",),
+)
+
+PROJECTS = SheetSpec(
+    "projects", "Projects", "项目概况",
+    (
+        Column("project", "Project", "项目名称", C.TEXT, True, width=26),
+        Column("sponsor", "Sponsor", "发起人", C.TEXT, width=12),
+        Column("manager", "Manager", "项目经理", C.TEXT, width=12),
+        Column("goal", "Goal", "项目目标", C.TEXT, width=36),
+        Column("scope", "Scope", "范围", C.TEXT, width=30),
+        Column("start", "Start", "开始日期", C.DATE, width=12),
+        Column("end", "End", "结束日期", C.DATE, width=12),
+        Column("phase", "Phase", "阶段", C.CHOICE, choices=PHASE, width=11),
+    ),
+    id_column="project",
+    aliases=("项目",),
+)
+
+KPIS = SheetSpec(
+    "kpis", "KPIs", "关键指标",
+    (
+        Column("project", "Project", "项目名称", C.TEXT, True, width=26, aliases=("所属项目",)),
+        Column("kpi", "KPI", "指标名称", C.TEXT, True, width=30),
+        Column("unit", "Unit", "单位", C.TEXT, width=8),
+        Column("baseline", "Baseline", "基线值", C.NUMBER, width=10),
+        Column("target", "Target", "目标值", C.NUMBER, True, width=10),
+        Column("actual", "Actual", "实际值", C.NUMBER, width=10),
+        Column("direction", "Direction", "方向", C.CHOICE, True, DIRECTION, width=16),
+        Column("measured_on", "Measured On", "统计日期", C.DATE, width=12),
+    ),
+    aliases=("KPI", "指标"),
+)
+
+RISKS = SheetSpec(
+    "risks", "Risks", "风险登记",
+    (
+        Column("id", "Risk ID", "风险编号", C.TEXT, True, width=10),
+        Column("project", "Project", "项目名称", C.TEXT, True, width=26, aliases=("所属项目",)),
+        Column("risk", "Risk", "风险描述", C.TEXT, True, width=36),
+        Column("probability", "Probability", "可能性", C.SCALE, True, width=11),
+        Column("impact", "Impact", "影响", C.SCALE, True, width=9),
+        Column("owner", "Owner", "负责人", C.TEXT, width=12),
+        Column("mitigation", "Mitigation", "应对措施", C.TEXT, width=36),
+        Column("status", "Status", "状态", C.CHOICE, True, RISK_STATUS, width=11),
+        Column("review_date", "Review Date", "复核日期", C.DATE, width=12),
+    ),
+    id_column="id",
+    aliases=("Risk Register", "风险"),
+)
+
+MILESTONES = SheetSpec(
+    "milestones", "Milestones", "里程碑验收",
+    (
+        Column("project", "Project", "项目名称", C.TEXT, True, width=26, aliases=("所属项目",)),
+        Column("milestone", "Milestone", "里程碑", C.TEXT, True, width=26),
+        Column("due", "Due", "计划日期", C.DATE, True, width=12),
+        Column("criteria", "Acceptance Criteria", "验收标准", C.TEXT, width=36),
+        Column("status", "Status", "状态", C.CHOICE, True, MILESTONE_STATUS, width=11),
+        Column("accepted_by", "Accepted By", "验收人", C.TEXT, width=12),
+        Column("accepted_on", "Accepted On", "验收日期", C.DATE, width=12),
+    ),
+    aliases=("里程碑",),
+)
+
+LESSONS = SheetSpec(
+    "lessons", "Lessons", "经验教训",
+    (
+        Column("project", "Project", "项目名称", C.TEXT, True, width=26, aliases=("所属项目",)),
+        Column("type", "Type", "类型", C.CHOICE, True, LESSON_TYPE, width=12),
+        Column("lesson", "Lesson", "描述", C.TEXT, True, width=40),
+        Column("action", "Action", "改进措施", C.TEXT, width=36),
+        Column("owner", "Owner", "负责人", C.TEXT, width=12),
+        Column("due", "Due", "截止日期", C.DATE, width=12),
+    ),
+    aliases=("Lessons Learned",),
+)
+
+SHEETS: tuple[SheetSpec, ...] = (TASKS, TEAM, PROJECTS, KPIS, RISKS, MILESTONES, LESSONS)
+SHEETS_BY_KEY = {s.key: s for s in SHEETS}
+
+# ---------------------------------------------------------------- matching
+
+_SPACE_OR_PUNCT = re.compile(r"[\s_\-–—·:：()（）\[\]【】/／.。]+")
+
+
+def normalize_header(text: object) -> str:
+    """Fold a header for comparison: full-width → half-width (NFKC), case, spaces, punctuation."""
+    if text is None:
+        return ""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    return _SPACE_OR_PUNCT.sub("", folded)
+
+
+def _names(*texts: str) -> set[str]:
+    return {normalize_header(t) for t in texts if t}
+
+
+def match_column(spec: SheetSpec, header: object) -> Column | None:
+    """The column of `spec` this header names, in English, Chinese or an alias."""
+    wanted = normalize_header(header)
+    if not wanted:
+        return None
+    for col in spec.columns:
+        if wanted in _names(col.key, col.en, col.zh, *col.aliases):
+            return col
+    return None
+
+
+def match_sheet_name(name: str) -> SheetSpec | None:
+    """The sheet kind a sheet's name means (`Tasks`, `任务清单`, `tasks ` …), or None."""
+    wanted = normalize_header(name)
+    for spec in SHEETS:
+        if wanted in _names(spec.key, spec.en, spec.zh, *spec.aliases):
+            return spec
+    return None
+
+
+def header_score(spec: SheetSpec, headers: list[object]) -> int:
+    """How many of `spec`'s columns a row of headers names (to find header rows and sheet kinds)."""
+    keys = {c.key for h in headers if (c := match_column(spec, h)) is not None}
+    return len(keys)
