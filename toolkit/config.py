@@ -1,0 +1,128 @@
+"""toolkit.toml -> one frozen, validated Settings object.
+
+Only entry points call `load_settings`; everything below takes the Settings it is given.
+"""
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+
+CONFIG_NAME = "toolkit.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Paths(_Section):
+    inputs: Path = Path("inputs")
+    output: Path = Path("output")
+    archive: Path = Path("archive")
+    inbox: Path = Path("inbox")
+
+
+class CalendarSettings(_Section):
+    # ISO weekday numbers (1 = Monday … 7 = Sunday) that are not working days
+    weekend: tuple[int, ...] = (6, 7)
+    # use the Chinese public holidays and make-up workdays of the chinesecalendar package
+    chinese_holidays: bool = True
+    holidays: tuple[date, ...] = ()            # extra days off
+    workdays: tuple[date, ...] = ()            # extra make-up working days
+
+    @field_validator("weekend")
+    @classmethod
+    def _weekdays(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        bad = [d for d in value if d < 1 or d > 7]
+        if bad:
+            raise ValueError(f"weekdays are 1 (Monday) to 7 (Sunday), got {bad}")
+        return value
+
+
+class Thresholds(_Section):
+    due_soon_days: int = Field(3, ge=0, le=60)         # working days
+    behind_points: float = Field(20, gt=0, le=100)      # expected % minus actual %
+    overload_ratio: float = Field(1.0, gt=0, le=5)      # load / capacity above this is overloaded
+    default_capacity: float = Field(40, gt=0, le=168)   # hours per week
+    default_hours: float = Field(8, ge=0, le=10000)     # task estimate when empty
+    risk_high: int = Field(15, ge=1, le=25)             # probability × impact
+    risk_amber: int = Field(8, ge=1, le=25)
+
+
+class Limits(_Section):
+    max_file_mb: int = Field(100, ge=1)            # size of an input file on disk
+    max_unzipped_mb: int = Field(100, ge=1)        # total declared/streamed size of a workbook's parts
+    max_ratio: int = Field(100, ge=2)              # compression ratio of any part
+    max_parts: int = Field(10000, ge=10)
+    max_cells_per_sheet: int = Field(2_000_000, ge=1000)
+
+
+class Email(_Section):
+    host: str = "localhost"
+    port: int = Field(25, ge=1, le=65535)
+    tls: Literal["none", "starttls", "ssl"] = "none"
+    sender: str = "pmo@example.com"
+    recipients: tuple[str, ...] = ()
+    username: str = ""
+    password_env: str = "TOOLKIT_SMTP_PASSWORD"   # the password is read from this variable only
+
+
+class ScheduleSettings(_Section):
+    consolidate_at: str = "02:00"
+    weekly_report_day: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "friday"
+    weekly_report_at: str = "07:30"
+
+
+class Settings(_Section):
+    language: Literal["en", "zh"] = "en"
+    paths: Paths = Paths()
+    calendar: CalendarSettings = CalendarSettings()
+    thresholds: Thresholds = Thresholds()
+    limits: Limits = Limits()
+    email: Email = Email()
+    schedule: ScheduleSettings = ScheduleSettings()
+    history_url: str = ""          # empty: a SQLite file history.sqlite in the output folder
+    backups_keep: int = Field(5, ge=0, le=100)
+    base_dir: Path = Path(".")     # the folder toolkit.toml was read from; paths are relative to it
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else (self.base_dir / path)
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        key = ".".join(str(p) for p in item["loc"])
+        if item["type"] == "extra_forbidden":
+            parts.append(f"unknown setting '{key}'")
+        else:
+            parts.append(f"'{key}': {item['msg']}")
+    return "; ".join(parts)
+
+
+def settings_from_dict(data: dict, base_dir: Path = Path("."), source: str = CONFIG_NAME) -> Settings:
+    try:
+        return Settings(**data, base_dir=base_dir)
+    except ValidationError as exc:
+        msg = _describe(exc)
+        raise ConfigError(f"{source}: {msg}", f"{source}：配置有误：{msg}") from exc
+
+
+def load_settings(path: Path | None = None, base_dir: Path | None = None) -> Settings:
+    """Read toolkit.toml (`path`, or the one in `base_dir`, or defaults when there is none)."""
+    base = base_dir or Path.cwd()
+    config = path or (base / CONFIG_NAME)
+    if not config.exists():
+        if path is not None:
+            raise ConfigError(f"{config} does not exist", f"配置文件 {config} 不存在")
+        return Settings(base_dir=base)
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{config.name}: cannot be parsed: {exc}", f"{config.name} 无法解析：{exc}") from exc
+    return settings_from_dict(data, base_dir=config.parent.resolve(), source=config.name)
