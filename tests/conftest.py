@@ -1,0 +1,47 @@
+"""Shared test helpers: a factory that writes real workbooks with real libraries."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+AS_OF = date(2026, 11, 24)
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+
+TASK_HEADERS = ["Task ID", "Project", "Task", "Department", "Owner", "Start", "Due", "Status",
+                "% Complete", "Est. Hours", "Priority", "Depends On", "Milestone", "Completed On", "Notes"]
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """Write `sheets` ({name: rows}) as a real .xlsx with openpyxl; first sheet first."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def make_workbook(tmp_path):
+    """make_workbook("IT.xlsx", {"Tasks": [headers, row, ...], "Team": [...]}) -> Path"""
+
+    def factory(name: str, sheets: dict[str, list[list]], folder: Path | None = None) -> Path:
+        return write_workbook((folder or tmp_path / "in") / name, sheets)
+
+    return factory
