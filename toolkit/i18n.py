@@ -59,8 +59,8 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "done-not-complete": ("status is Done but % Complete is {value}", "状态为已完成，但完成率为 {value}"),
     "done-no-date": ("status is Done but Completed On is empty", "状态为已完成，但未填写完成日期"),
     "completed-in-future": ("Completed On {value} is after the as-of date {as_of}", "完成日期 {value} 晚于统计日期 {as_of}"),
-    "kpi-no-direction": ("KPI “{value}” has no Direction (Higher / Lower is better)",
-                         "指标“{value}”未填写方向（越高越好 / 越低越好）"),
+    "kpi-no-direction": ("KPI has no Direction (Higher is better / Lower is better)",
+                         "指标未填写方向（越高越好 / 越低越好）"),
     "end-before-start": ("End {end} is before Start {start}", "结束日期 {end} 早于开始日期 {start}"),
     "unreadable-row": ("row could not be read: {reason}", "该行无法读取：{reason}"),
 }
@@ -121,3 +121,8 @@ def finding_text(code: str, lang: str = "en", /, **params: object) -> str:
         return template.format(**params)
     except (KeyError, IndexError):  # a missing parameter must never hide the finding
         return template
+
+FINDINGS.update({
+    "no-header": ("no header row of {sheet} found in the first {rows} rows", "在前 {rows} 行中未找到“{sheet}”的表头行"),
+    "csv-decoding": ("text file in an unknown encoding (use UTF-8)", "文本文件编码无法识别（请使用 UTF-8）"),
+})

@@ -43,6 +43,7 @@ class Column:
     choices: tuple[Choice, ...] = ()
     width: int = 14
     aliases: tuple[str, ...] = ()   # other headers seen in the wild
+    missing_code: str = "missing-value"   # finding code when a required cell is blank
 
     def header(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -179,7 +180,8 @@ KPIS = SheetSpec(
         Column("baseline", "Baseline", "基线值", C.NUMBER, width=10),
         Column("target", "Target", "目标值", C.NUMBER, True, width=10),
         Column("actual", "Actual", "实际值", C.NUMBER, width=10),
-        Column("direction", "Direction", "方向", C.CHOICE, True, DIRECTION, width=16),
+        Column("direction", "Direction", "方向", C.CHOICE, True, DIRECTION, width=16,
+               missing_code="kpi-no-direction"),
         Column("measured_on", "Measured On", "统计日期", C.DATE, width=12),
     ),
     aliases=("KPI", "指标"),

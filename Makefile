@@ -1,0 +1,34 @@
+# Two commands on a fresh machine with python3 and make:  make demo  |  make test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test install templates sample bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/toolkit demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+templates: $(STAMP)
+	$(BIN)/python -m toolkit.templates
+
+sample: $(STAMP)
+	$(BIN)/python -m toolkit.sample
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_read_validate.py
+	$(BIN)/python benchmarks/bench_consolidate.py
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache

@@ -1,0 +1,335 @@
+"""Read one input file into SheetTables of typed Records, fast (python-calamine), safely.
+
+Every row keeps its source (file, sheet, Excel row). Every cell that cannot be understood
+becomes a Finding at its A1 address and a None value; nothing here raises for bad input:
+a file that cannot be read at all comes back as a WorkbookData with readable=False and one
+finding saying why.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import python_calamine as calamine
+
+from .. import coerce
+from ..config import Limits
+from ..errors import Bilingual, FileRejected, Finding, Severity
+from ..model import Record, SheetTable, Source, WorkbookData
+from ..schema import SHEETS, SheetSpec, header_score, match_column, match_sheet_name
+from .formulas import formulas_without_value
+from .safe_open import DetectedFile, detect_file
+
+HEADER_SCAN_ROWS = 30          # a header may sit below a title and blank rows
+MIN_HEADER_MATCHES = 3         # columns a sheet of unknown name must name to be recognised
+_ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"})
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _bilingual_header(spec: SheetSpec, key: str) -> Bilingual:
+    col = spec.column(key)
+    return Bilingual(col.en, col.zh)
+
+
+# ------------------------------------------------------------------ raw sheets
+
+class _RawSheet:
+    """A sheet as rows of cell values; row index 0 is Excel row 1, `col_offset` the first column."""
+
+    def __init__(self, name: str, rows: Iterable[list[Any]], col_offset: int = 0,
+                 merged: list[tuple[tuple[int, int], tuple[int, int]]] | None = None):
+        self.name = name
+        self.rows = rows
+        self.col_offset = col_offset
+        self.merged = merged or []
+
+
+def _calamine_sheets(path: Path) -> Iterator[_RawSheet]:
+    workbook = calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        for meta in workbook.sheets_metadata:
+            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+                continue  # chart sheets, macro sheets, dialog sheets hold no table
+            try:
+                sheet = workbook.get_sheet_by_name(meta.name)
+            except calamine.CalamineError:
+                continue
+            start = sheet.start
+            merged = []
+            try:
+                merged = list(sheet.merged_cell_ranges or [])
+            except Exception:  # noqa: BLE001 - merge info is a nicety, never a reason to fail
+                merged = []
+            yield _RawSheet(meta.name, sheet.iter_rows(), start[1] if start else 0, merged)
+    finally:
+        workbook.close()
+
+
+def _csv_sheets(path: Path) -> Iterator[_RawSheet]:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileRejected(Finding("csv-decoding", Severity.ERROR, path.name, path=str(path)))
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    yield _RawSheet(path.stem, csv.reader(io.StringIO(text), dialect))
+
+
+# ------------------------------------------------------------------ reading
+
+def read_workbook(path: Path, *, limits: Limits = Limits(), file_label: str | None = None,
+                  department: str | None = None) -> WorkbookData:
+    """Read one input file. Never raises for what is in the file."""
+    label = file_label or path.name
+    dept = department or path.stem
+    result = WorkbookData(path=path, file=label, department=dept)
+    try:
+        detected = detect_file(path, limits)
+        _read_detected(detected, result, limits)
+    except FileRejected as rejected:
+        _reject(result, rejected.finding, label)
+    except calamine.PasswordError:
+        _reject(result, Finding("file-encrypted", Severity.ERROR, label, path=str(path)), label)
+    except (calamine.CalamineError, calamine.ZipError, calamine.XmlError) as exc:
+        _reject(result, _unreadable("file-corrupt", label, path, exc), label)
+    except MemoryError:
+        _reject(result, _unreadable("file-unreadable", label, path, "too large to read"), label)
+    except Exception as exc:  # noqa: BLE001 - the edge: one bad file must not stop the batch
+        _reject(result, _unreadable("file-unreadable", label, path, exc), label)
+    return result
+
+
+def _unreadable(code: str, label: str, path: Path, exc: object) -> Finding:
+    reason = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+    return Finding(code, Severity.ERROR, label, path=str(path), params={"reason": reason})
+
+
+def _reject(result: WorkbookData, finding: Finding, label: str) -> None:
+    if finding.file != label:
+        finding = Finding(finding.code, finding.severity, label, finding.sheet, finding.cell,
+                          finding.value, finding.params, finding.path)
+    result.readable = False
+    result.tables.clear()
+    result.findings.append(finding)
+
+
+def _read_detected(detected: DetectedFile, result: WorkbookData, limits: Limits) -> None:
+    path = detected.path
+    if detected.format == "csv":
+        sheets = _csv_sheets(path)
+        formulas: dict[str, dict[str, str]] = {}
+    else:
+        sheets = _calamine_sheets(path)
+        formulas = formulas_without_value(path) if detected.format == "xlsx" else {}
+    for raw in sheets:
+        table = _read_sheet(raw, result, limits, formulas.get(raw.name, {}))
+        if table is not None:
+            result.tables.append(table)
+            result.rows_read += len(table.records)
+    if not result.tables and result.readable:
+        result.findings.append(Finding("no-standard-sheet", Severity.WARNING, result.file, path=str(path)))
+
+
+def _find_header(spec: SheetSpec | None, head: list[list[Any]]) -> tuple[SheetSpec | None, int]:
+    """(kind, row index) of the header among the first rows; spec None when nothing matches."""
+    best: tuple[int, int, SheetSpec | None] = (0, -1, None)
+    specs = (spec,) if spec else SHEETS
+    for index, row in enumerate(head):
+        cells = [c for c in row if isinstance(c, str) and c.strip()]
+        if not cells:
+            continue
+        for candidate in specs:
+            score = header_score(candidate, cells)
+            if score > best[0]:
+                best = (score, index, candidate)
+    score, index, found = best
+    if found is None:
+        return None, -1
+    if spec is None and (score < MIN_HEADER_MATCHES or score < len(found.required_keys) // 2):
+        return None, -1
+    return found, index
+
+
+def _read_sheet(raw: _RawSheet, wb: WorkbookData, limits: Limits,
+                formulas: dict[str, str]) -> SheetTable | None:
+    named = match_sheet_name(raw.name)
+    rows = iter(raw.rows)
+    head: list[list[Any]] = []
+    for row in rows:
+        head.append(list(row))
+        if len(head) >= HEADER_SCAN_ROWS:
+            break
+    spec, header_index = _find_header(named, head)
+    if spec is None:
+        if named is not None:
+            wb.findings.append(Finding("no-header", Severity.ERROR, wb.file, raw.name, path=str(wb.path),
+                                       params={"sheet": Bilingual(named.en, named.zh), "rows": HEADER_SCAN_ROWS}))
+        return None
+
+    # department of this sheet: a Tasks sheet named after a department (one workbook, a sheet each)
+    department = wb.department if named is not None else raw.name
+
+    header_row = header_index + 1
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    extras: dict[int, str] = {}
+    for position, cell in enumerate(head[header_index]):
+        text, _ = coerce.clean_text(cell)
+        if not text:
+            continue
+        col = match_column(spec, text)
+        letter = column_letter(position + raw.col_offset)
+        if col is None:
+            extras[position] = text
+        elif col.key in columns:
+            wb.findings.append(Finding("duplicate-column", Severity.WARNING, wb.file, raw.name,
+                                       f"{letter}{header_row}", text, {"column": text}, str(wb.path)))
+        else:
+            columns[col.key] = position
+            headers[col.key] = text
+    letters = {key: column_letter(pos + raw.col_offset) for key, pos in columns.items()}
+    table = SheetTable(spec.key, wb.file, raw.name, str(wb.path), header_row, letters, headers,
+                       list(extras.values()), department=department)
+    for key in spec.required_keys:
+        if key not in columns:
+            wb.findings.append(Finding("missing-column", Severity.ERROR, wb.file, raw.name,
+                                       f"A{header_row}", None,
+                                       {"column": _bilingual_header(spec, key)}, str(wb.path)))
+
+    covered, tops = _merged_lookup(raw, header_index)
+    merge_values: dict[tuple[int, int], Any] = {}
+    cells_seen = 0
+    data_rows = _chain(head[header_index + 1:], rows)
+    for offset, row in enumerate(data_rows):
+        row_number = header_row + 1 + offset
+        cells_seen += len(row)
+        if cells_seen > limits.max_cells_per_sheet:
+            wb.findings.append(Finding("file-too-many-cells", Severity.WARNING, wb.file, raw.name,
+                                       path=str(wb.path),
+                                       params={"limit": limits.max_cells_per_sheet, "sheet": raw.name}))
+            break
+        row_index = header_index + 1 + offset
+        for top in tops.get(row_index, ()):
+            merge_values[top] = row[top[1]] if top[1] < len(row) else None
+        merged_here = {pos: merge_values.get(top) for pos, top in covered.get(row_index, {}).items()}
+        record = _read_row(spec, table, wb, row, row_number, columns, extras, merged_here, formulas)
+        if record is not None:
+            table.records.append(record)
+    return table
+
+
+def _chain(first: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    yield from first
+    yield from rest
+
+
+def _merged_lookup(raw: _RawSheet, header_index: int
+                   ) -> tuple[dict[int, dict[int, tuple[int, int]]], dict[int, list[tuple[int, int]]]]:
+    """Merges below the header: {row index: {position: top-left}} of covered cells, and
+    {row index: [top-left, ...]} of the cells holding the merged value."""
+    covered: dict[int, dict[int, tuple[int, int]]] = {}
+    tops: dict[int, list[tuple[int, int]]] = {}
+    for (r0, c0), (r1, c1) in raw.merged:
+        if r0 <= header_index or (r1 - r0 + 1) * (c1 - c0 + 1) > 10000:
+            continue
+        top = (r0, c0 - raw.col_offset)
+        tops.setdefault(r0, []).append(top)
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    covered.setdefault(r, {})[c - raw.col_offset] = top
+    return covered, tops
+
+
+def _read_row(spec: SheetSpec, table: SheetTable, wb: WorkbookData, row: list[Any], row_number: int,
+              columns: dict[str, int], extras: dict[int, str],
+              merged: dict[int, Any], formulas: dict[str, str]) -> Record | None:
+    known = [row[pos] if pos < len(row) else None for pos in columns.values()]
+    extra_values = {name: row[pos] for pos, name in extras.items() if pos < len(row) and not coerce.is_blank(row[pos])}
+    row_has_formula_gap = bool(formulas) and any(
+        f"{table.columns[key]}{row_number}" in formulas for key in columns)
+    if all(coerce.is_blank(v) for v in known) and not extra_values and not row_has_formula_gap:
+        return None  # blank row
+    source = Source(wb.file, table.sheet, row_number, str(wb.path))
+    record = Record(spec.key, source, values={}, columns=dict(table.columns), department=table.department)
+    for key, pos in columns.items():
+        value = row[pos] if pos < len(row) else None
+        if coerce.is_blank(value) and pos in merged:
+            value = merged[pos]  # a merged cell shows its top-left value
+        record.raw[key] = value
+        record.values[key] = _cell_value(spec, key, value, record, wb, formulas)
+    for key in (c.key for c in spec.columns):
+        record.values.setdefault(key, None)
+    record.extras = {name: _plain(v) for name, v in extra_values.items()}
+    if spec.key == "tasks" and record.values.get("department") is None:
+        record.values["department"] = table.department
+    return record
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        text, _ = coerce.clean_text(value)
+        return text
+    return value
+
+
+def _cell_value(spec: SheetSpec, key: str, value: Any, record: Record, wb: WorkbookData,
+                formulas: dict[str, str]) -> Any:
+    column = spec.column(key)
+    cell = record.cell(key)
+    header = Bilingual(column.en, column.zh)
+
+    def finding(code: str, severity: Severity = Severity.ERROR, shown: Any = value, **params: Any) -> None:
+        wb.findings.append(Finding(code, severity, wb.file, record.source.sheet, cell, shown,
+                                   {"column": header, **params}, str(wb.path)))
+        if severity is Severity.ERROR:
+            record.has_error = True
+
+    if coerce.is_blank(value):
+        formula = formulas.get(cell or "")
+        if formula:
+            finding("formula-no-value", shown=formula)
+        elif column.required:
+            finding(column.missing_code, shown=None)
+        return None
+    if isinstance(value, str):
+        text, had_control = coerce.clean_text(value)
+        if had_control:
+            finding("control-chars", Severity.WARNING, shown=text)
+        if text in _ERROR_VALUES:
+            finding("formula-error", shown=text)
+            return None
+        if text is None:
+            if column.required:
+                finding("missing-value", shown=None)
+            return None
+        value = text
+    try:
+        return coerce.coerce(column, value)
+    except coerce.BadValue as bad:
+        params: dict[str, Any] = {}
+        if bad.code == "not-in-list":
+            params["allowed"] = Bilingual(" / ".join(c.en for c in column.choices),
+                                          " / ".join(c.zh for c in column.choices))
+        finding(bad.code, shown=value, **params)
+        return None
