@@ -1,0 +1,74 @@
+"""`toolkit init`: a commented toolkit.toml and the folder layout of a PMO working folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import CONFIG_NAME, Settings
+
+DEFAULT_TOML = """\
+# Ops Tracker Toolkit settings. Every key is optional; shown here with its default.
+# 工具配置文件。所有设置均可省略；此处列出默认值。
+
+language = "en"          # en or zh: findings, master sheet names and reports / 界面与报告语言
+history_url = ""         # empty: history.sqlite in the output folder; or e.g. postgresql://user@host/pmo
+backups_keep = 5         # dated copies of earlier masters kept in output/backups
+
+[paths]                  # relative to this file's folder / 相对于本文件所在文件夹
+inputs = "inputs"        # department workbooks / 各部门工作簿
+output = "output"        # master.xlsx, reports, history / 汇总表、报告、历史
+archive = "archive"      # closed projects / 已结项归档
+inbox = "inbox"          # drop folder / 投递文件夹
+
+[calendar]
+weekend = [6, 7]         # ISO weekdays off: 6 = Saturday, 7 = Sunday / 周末
+chinese_holidays = true  # Chinese public holidays and make-up workdays (chinesecalendar package) / 法定节假日与调休
+holidays = []            # extra days off, e.g. [2026-12-31] / 额外休息日
+workdays = []            # extra make-up working days / 额外调休上班日
+
+[thresholds]
+due_soon_days = 3        # due within this many working days / 即将到期（工作日）
+behind_points = 20       # expected % minus actual % / 进度落后百分点
+overload_ratio = 1.0     # planned hours above capacity × ratio / 超负荷比例
+default_capacity = 40    # weekly hours when Team has none / 默认每周工时
+default_hours = 8        # task estimate when Est. Hours is empty / 默认任务工时
+risk_high = 15           # probability × impact for red / 高风险阈值
+risk_amber = 8           # … for amber / 中风险阈值
+
+[limits]                 # safety limits for untrusted workbooks / 安全上限
+max_file_mb = 100
+max_unzipped_mb = 100
+max_ratio = 100
+max_parts = 10000
+max_cells_per_sheet = 2000000
+
+[email]
+host = "localhost"
+port = 25
+tls = "none"             # none, starttls or ssl
+sender = "pmo@example.com"
+recipients = []
+username = ""
+password_env = "TOOLKIT_SMTP_PASSWORD"   # the password is only read from this environment variable
+
+[schedule]
+consolidate_at = "02:00"
+weekly_report_day = "friday"
+weekly_report_at = "07:30"
+"""
+
+
+def init_workspace(folder: Path, *, overwrite: bool = False) -> list[Path]:
+    """Write toolkit.toml (unless present) and create the folders it names. Returns what was made."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made: list[Path] = []
+    config = folder / CONFIG_NAME
+    if overwrite or not config.exists():
+        config.write_text(DEFAULT_TOML, encoding="utf-8")
+        made.append(config)
+    paths = Settings().paths
+    for sub in (paths.inputs, paths.output, paths.archive, paths.inbox):
+        target = folder / sub
+        if not target.exists():
+            target.mkdir(parents=True)
+            made.append(target)
+    return made
