@@ -179,6 +179,103 @@ def _annotate(batch, folder: Path, lang: str, quiet: bool) -> None:
         out.print(text("validate.annotated", lang, dir=folder))
 
 
+def _stamp() -> str:
+    return datetime.now().strftime("%Y-%m-%d %H%M%S")
+
+
+def _default_output(settings: Settings) -> Path:
+    return settings.resolve(settings.paths.output) / "master.xlsx"
+
+
+@app.command()
+def consolidate(
+    paths: Optional[list[Path]] = typer.Argument(None, help="Workbooks or folders (default: paths.inputs of toolkit.toml)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Master workbook to write (default: output/master.xlsx)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge dates as of this day (YYYY-MM-DD); default today."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="en or zh (default: toolkit.toml, else en)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="toolkit.toml to use (default: ./toolkit.toml)."),
+    wait: float = typer.Option(60.0, "--wait", help="Seconds to wait for another running consolidation."),
+) -> None:
+    """Consolidate department workbooks into one master tracker with flags and changes.
+
+    Example: toolkit consolidate workbooks/sample -o output/master.xlsx --as-of 2026-11-24
+    """
+    language = lang or "en"
+    try:
+        settings, language = _settings(config, lang)
+        day = parse_as_of(as_of, language)
+        inputs = paths or [settings.resolve(settings.paths.inputs)]
+        bar = _Bar(text("validate.reading", language), enabled=True)
+        try:
+            result = pipeline.run_consolidation(inputs, settings, day, output=output or _default_output(settings),
+                                                stamp=_stamp(), lang=language, progress=bar.step,
+                                                on_count=bar.count, lock_timeout=wait)
+        finally:
+            bar.close()
+    except ToolkitError as exc:
+        _fail(exc, language)
+        return
+    print_consolidation(result, language)
+
+
+def print_consolidation(result: "pipeline.ConsolidationResult", lang: str) -> None:
+    analysis = result.analysis
+    tasks = analysis.tasks
+    overdue = sum(t.flags.overdue for t in tasks)
+    out.print(text("consolidate.summary", lang, tasks=len(tasks), overdue=overdue,
+                   overloaded=len(analysis.overloaded_owners), red=len(result.red_projects),
+                   errors=result.batch.error_count, warnings=result.batch.warning_count), markup=False)
+    if analysis.overloaded_owners:
+        out.print(text("consolidate.overloaded", lang, names=", ".join(analysis.overloaded_owners)), markup=False)
+    if result.red_projects:
+        out.print(text("consolidate.red", lang, names=", ".join(result.red_projects)), markup=False)
+    for name in result.consolidated.unreadable:
+        out.print(text("consolidate.unreadable", lang, file=name), markup=False)
+    if result.previous_snapshot:
+        out.print(text("consolidate.changes", lang, count=len(result.changes),
+                       since=result.previous_snapshot.isoformat()), markup=False)
+    for warning in analysis.warnings:
+        out.print(text(warning.code, lang, **warning.params), markup=False)
+    key = "consolidate.conflict" if result.conflict else "consolidate.written"
+    out.print(text(key, lang, path=result.master), markup=False)
+
+
+@app.command()
+def init(
+    folder: Path = typer.Argument(Path("."), help="Working folder to set up."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing toolkit.toml."),
+) -> None:
+    """Write a commented toolkit.toml and the folders it names (inputs, output, archive, inbox).
+
+    Example: toolkit init my-pmo
+    """
+    from .workspace import init_workspace
+
+    made = init_workspace(folder, overwrite=force)
+    for path in made:
+        out.print(f"  {path}", markup=False)
+    out.print(text("init.done", "en", folder=folder.resolve()), markup=False)
+
+
+@app.command()
+def demo(
+    output: Path = typer.Option(Path("demo-output"), "-o", "--output", help="Folder for the demo outputs."),
+    lang: str = typer.Option("en", "--lang", help="en or zh for the master and the summary."),
+) -> None:
+    """Validate and consolidate the bundled sample company; say where the outputs are.
+
+    Example: toolkit demo --lang zh
+    """
+    from .demo import run_demo
+
+    try:
+        result = run_demo(output, lang, stamp=_stamp(), show=lambda line: out.print(line, markup=False))
+    except ToolkitError as exc:
+        _fail(exc, lang)
+        return
+    print_consolidation(result, lang)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -126,3 +126,24 @@ FINDINGS.update({
     "no-header": ("no header row of {sheet} found in the first {rows} rows", "在前 {rows} 行中未找到“{sheet}”的表头行"),
     "csv-decoding": ("text file in an unknown encoding (use UTF-8)", "文本文件编码无法识别（请使用 UTF-8）"),
 })
+
+TEXT.update({
+    "consolidate.summary": ("{tasks} tasks · {overdue} overdue · {overloaded} overloaded people · {red} red projects · "
+                            "{errors} errors, {warnings} warnings in the inputs",
+                            "共 {tasks} 项任务 · 逾期 {overdue} 项 · 超负荷 {overloaded} 人 · 红色项目 {red} 个 · "
+                            "输入文件中有 {errors} 个错误、{warnings} 个警告"),
+    "consolidate.overloaded": ("Overloaded: {names}", "超负荷人员：{names}"),
+    "consolidate.red": ("Red projects: {names}", "红色项目：{names}"),
+    "consolidate.unreadable": ("Not read: {file} (see the Findings sheet)", "未能读取：{file}（见问题清单）"),
+    "consolidate.changes": ("{count} changes since the snapshot of {since}", "自 {since} 的快照以来有 {count} 项变化"),
+    "consolidate.written": ("Master written to {path}", "汇总表已写入 {path}"),
+    "consolidate.conflict": ("The master is open or locked; the new one was saved as {path}",
+                             "汇总表正被打开或锁定，新汇总表已另存为 {path}"),
+    "init.done": ("Ready: edit toolkit.toml in {folder} and put department workbooks in inputs/",
+                  "已就绪：请编辑 {folder} 中的 toolkit.toml，并将各部门工作簿放入 inputs/"),
+    "demo.sample": ("Sample company: {folder}", "示例公司：{folder}"),
+    "demo.findings": ("Validation findings: {en} and {zh}", "校验结果：{en} 和 {zh}"),
+    "demo.annotated": ("Annotated copies: {folder}", "标注副本：{folder}"),
+    "demo.week_before": ("A first run as of {day} gives the history for the Changes sheet",
+                         "先以 {day} 为统计日期运行一次，为“变化”工作表提供历史"),
+})

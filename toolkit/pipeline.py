@@ -8,12 +8,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import Finding, InputError
 from .io.reader import read_workbook
 from .io.safe_open import discover_inputs
 from .model import Batch, WorkbookData
+
+if TYPE_CHECKING:
+    from .consolidate import Consolidated
+    from .results import Analysis
 from .validate import sort_findings, validate_batch
 
 Progress = Callable[[Path], None]
@@ -68,3 +73,66 @@ def summarize_files(batch: Batch) -> list[FileSummary]:
         summaries.append(FileSummary(wb.file, sum(f.is_error for f in found),
                                      sum(not f.is_error for f in found), wb.readable))
     return summaries
+
+
+@dataclass
+class ConsolidationResult:
+    master: Path
+    conflict: bool                 # saved as a conflict copy because the master was open/locked
+    backup: Path | None
+    batch: Batch
+    consolidated: "Consolidated"
+    analysis: "Analysis"
+    changes: list
+    previous_snapshot: date | None
+
+    @property
+    def red_projects(self) -> list[str]:
+        return [p.project for p in self.analysis.projects if p.rag == "red"]
+
+
+def run_consolidation(paths: Sequence[Path], settings: Settings, as_of: date, *, output: Path,
+                      stamp: str, lang: str | None = None, progress: Progress | None = None,
+                      on_count: Callable[[int], None] | None = None,
+                      lock_timeout: float = 60.0) -> ConsolidationResult:
+    """read → validate → consolidate → analyze → history → write the master (safely).
+
+    `stamp` names backups and conflict copies (the caller reads the clock, not this).
+    """
+    from .analyze import analyze
+    from .consolidate import consolidate
+    from .history import History
+    from .io.master_writer import read_carried_columns, write_master
+    from .io.safe_output import publish, run_lock
+
+    language = lang or settings.language
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with run_lock(output.parent, timeout=lock_timeout):
+        batch = run_validation(paths, settings, as_of, progress, on_count)
+        merged = consolidate(batch)
+        analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],
+                           merged["risks"], merged["milestones"], settings, as_of)
+        history = History(history_url(settings, output))
+        previous = history.previous_snapshot(as_of)
+        changes = history.changes_between(previous.rows if previous else None, analysis.tasks, as_of) \
+            if previous else []
+        carried_headers, carried = read_carried_columns(output, set(merged.extra_task_headers))
+
+        def write(target: Path) -> None:
+            write_master(target, analysis=analysis, team=merged["team"], projects=merged["projects"],
+                         lessons=merged["lessons"], changes=changes, findings=batch.findings,
+                         lang=language, as_of=as_of, extra_task_headers=merged.extra_task_headers,
+                         carried=carried, carried_headers=carried_headers)
+
+        published = publish(write, output, keep_backups=settings.backups_keep, stamp=stamp)
+        history.store_snapshot(as_of, analysis.tasks, label=stamp)
+    return ConsolidationResult(published.path, published.conflict, published.backup, batch, merged,
+                               analysis, changes, previous.as_of if previous else None)
+
+
+def history_url(settings: Settings, output: Path) -> str:
+    """The configured database URL, else a SQLite file beside the master."""
+    if settings.history_url:
+        return settings.history_url
+    return f"sqlite:///{(output.parent / 'history.sqlite').as_posix()}"
