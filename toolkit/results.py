@@ -66,10 +66,11 @@ class OwnerWeek:
     hours: float
     capacity: float        # weekly capacity less leave in that week
     task_ids: list[str] = field(default_factory=list)
+    overload_ratio: float = 1.0   # thresholds.overload_ratio: overloaded above capacity × this
 
     @property
     def overloaded(self) -> bool:
-        return self.hours > self.capacity + 1e-9
+        return self.hours > self.capacity * self.overload_ratio + 1e-9
 
     @property
     def ratio(self) -> float:

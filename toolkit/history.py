@@ -1,0 +1,227 @@
+"""Snapshots of every consolidation, and what changed since the last one (SQLAlchemy 2 Core).
+
+A SQLite file by default; any SQLAlchemy URL (e.g. PostgreSQL for a shared PMO server).
+Tables are created on first use.
+
+Rules:
+
+- One snapshot per as-of date: running again for the same as-of date **replaces** that day's
+  snapshot (the morning run and a re-run after a fix give one history entry, the latest).
+- `previous_snapshot(as_of)` is the latest snapshot of a date strictly **before** `as_of`, so a
+  re-run on the same day shows the same Changes as the first run of that day.
+- Tasks are tracked by Task ID; tasks without an ID are not stored, and when an ID occurs twice
+  the first occurrence counts (the validator reports the duplicate).
+- `changes_between` gives the changes grouped by kind, in this order: new, completed (status
+  became Done), slipped (due date moved later; `slip_days` in calendar days), newly overdue
+  (overdue now, not then), status (any other status change), owner, removed; within a kind in
+  task order. One task can have several (completed and owner changed, slipped and newly overdue).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (Boolean, Column, Date, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+                        create_engine, delete, insert, select)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import OutputError
+from .results import Change, TaskView
+
+metadata = MetaData()
+
+snapshots = Table(
+    "snapshots", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("as_of", Date, nullable=False, index=True),
+    Column("taken_at_label", String(64), nullable=False, default=""),
+    Column("task_count", Integer, nullable=False, default=0),
+)
+
+snapshot_tasks = Table(
+    "snapshot_tasks", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("task_id", String(255), nullable=False),
+    Column("title", Text),
+    Column("department", String(255)),
+    Column("owner", String(255)),
+    Column("status", String(32)),
+    Column("due", Date),
+    Column("percent", Float),
+    Column("overdue", Boolean, nullable=False, default=False),
+)
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    task_id: str
+    title: str = ""
+    department: str = ""
+    owner: str = ""
+    status: str = ""
+    due: date | None = None
+    percent: float | None = None
+    overdue: bool = False
+
+
+@dataclass
+class Snapshot:
+    id: int
+    as_of: date
+    label: str
+    task_count: int
+    rows: list[SnapshotRow] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def row_of(view: TaskView) -> SnapshotRow:
+    values = view.record.values
+    due = values.get("due")
+    percent = values.get("percent")
+    return SnapshotRow(
+        task_id=_text(values.get("id")),
+        title=_text(values.get("title")),
+        department=_text(values.get("department") or view.record.department),
+        owner=_text(values.get("owner")),
+        status=_text(values.get("status")),
+        due=due if isinstance(due, date) else None,
+        percent=float(percent) if isinstance(percent, (int, float)) else None,
+        overdue=bool(view.flags.overdue),
+    )
+
+
+class History:
+    """The snapshot store at `url` (e.g. "sqlite:///output/history.sqlite")."""
+
+    def __init__(self, url: str):
+        self.url = url
+        try:
+            self.engine: Engine = create_engine(url)
+            metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise OutputError(f"cannot open the history database {_safe_url(url)}: {exc}",
+                              f"无法打开历史数据库 {_safe_url(url)}：{exc}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ writing
+
+    def store_snapshot(self, as_of: date, tasks: Sequence[TaskView], label: str) -> int:
+        """Store the tasks as the snapshot of `as_of` (replacing one of the same date); its id."""
+        rows: dict[str, SnapshotRow] = {}
+        for view in tasks:
+            row = row_of(view)
+            if row.task_id:
+                rows.setdefault(row.task_id, row)
+        try:
+            with self.engine.begin() as conn:
+                old_ids = [i for (i,) in conn.execute(select(snapshots.c.id).where(snapshots.c.as_of == as_of))]
+                if old_ids:
+                    conn.execute(delete(snapshot_tasks).where(snapshot_tasks.c.snapshot_id.in_(old_ids)))
+                    conn.execute(delete(snapshots).where(snapshots.c.id.in_(old_ids)))
+                result = conn.execute(insert(snapshots).values(as_of=as_of, taken_at_label=label or "",
+                                                               task_count=len(tasks)))
+                snapshot_id = int(result.inserted_primary_key[0])
+                if rows:
+                    conn.execute(insert(snapshot_tasks), [
+                        {"snapshot_id": snapshot_id, "task_id": r.task_id, "title": r.title,
+                         "department": r.department, "owner": r.owner, "status": r.status, "due": r.due,
+                         "percent": r.percent, "overdue": r.overdue}
+                        for r in rows.values()])
+        except SQLAlchemyError as exc:
+            raise OutputError(f"cannot store the snapshot in {_safe_url(self.url)}: {exc}",
+                              f"无法将快照写入 {_safe_url(self.url)}：{exc}") from exc
+        return snapshot_id
+
+    # ------------------------------------------------------------ reading
+
+    def list_snapshots(self) -> list[Snapshot]:
+        """Every snapshot, oldest first, without its rows."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(snapshots).order_by(snapshots.c.as_of, snapshots.c.id)).all()
+        return [Snapshot(r.id, r.as_of, r.taken_at_label, r.task_count) for r in found]
+
+    def previous_snapshot(self, as_of: date, exclude_id: int | None = None) -> Snapshot | None:
+        """The latest snapshot of a date strictly before `as_of` (with its rows), or None."""
+        query = select(snapshots).where(snapshots.c.as_of < as_of)
+        if exclude_id is not None:
+            query = query.where(snapshots.c.id != exclude_id)
+        query = query.order_by(snapshots.c.as_of.desc(), snapshots.c.id.desc()).limit(1)
+        with self.engine.connect() as conn:
+            found = conn.execute(query).first()
+            if found is None:
+                return None
+            rows = conn.execute(select(snapshot_tasks).where(snapshot_tasks.c.snapshot_id == found.id)
+                                .order_by(snapshot_tasks.c.id)).all()
+        return Snapshot(found.id, found.as_of, found.taken_at_label, found.task_count,
+                        [SnapshotRow(r.task_id, r.title or "", r.department or "", r.owner or "", r.status or "",
+                                     r.due, r.percent, bool(r.overdue)) for r in rows])
+
+    def changes_between(self, old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[TaskView],
+                        as_of: date | None = None) -> list[Change]:
+        return changes_between(old_rows, tasks, as_of)
+
+
+def changes_between(old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[TaskView],
+                    as_of: date | None = None) -> list[Change]:
+    """What changed from a snapshot's rows to the current tasks (no snapshot: no changes).
+
+    `as_of` is accepted for symmetry with the pipeline; overdue comes from the tasks' flags.
+    """
+    if old_rows is None:
+        return []
+    old: dict[str, SnapshotRow] = {}
+    for row in old_rows:
+        old.setdefault(row.task_id, row)
+    new: dict[str, SnapshotRow] = {}
+    for view in tasks:
+        row = row_of(view)
+        if row.task_id:
+            new.setdefault(row.task_id, row)
+
+    changes: list[Change] = []
+    for task_id, now in new.items():
+        was = old.get(task_id)
+        base = {"task_id": task_id, "title": now.title, "department": now.department}
+        if was is None:
+            changes.append(Change("new", **base, new=now.status))
+            continue
+        if now.status != was.status:
+            kind = "completed" if now.status == "done" else "status"
+            changes.append(Change(kind, **base, old=was.status, new=now.status))
+        if was.due is not None and now.due is not None and now.due > was.due:
+            changes.append(Change("slipped", **base, old=was.due.isoformat(), new=now.due.isoformat(),
+                                  slip_days=(now.due - was.due).days))
+        if now.overdue and not was.overdue:
+            changes.append(Change("newly_overdue", **base, old=was.due.isoformat() if was.due else "",
+                                  new=now.due.isoformat() if now.due else ""))
+        if now.owner != was.owner:
+            changes.append(Change("owner", **base, old=was.owner, new=now.owner))
+    for task_id, was in old.items():
+        if task_id not in new:
+            changes.append(Change("removed", task_id, was.title, was.department, old=was.status))
+    order = {"new": 0, "completed": 1, "slipped": 2, "newly_overdue": 3, "status": 4, "owner": 5, "removed": 6}
+    return sorted(changes, key=lambda c: order.get(c.kind, 9))   # stable: task order within a kind
+
+
+def _safe_url(url: str) -> str:
+    """The URL without a password, for messages."""
+    try:
+        from sqlalchemy.engine import make_url
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:   # noqa: BLE001
+        return "the configured URL"
