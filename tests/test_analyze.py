@@ -6,7 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from toolkit.analyze import RED_DAYS_LATE, analyze, measure_kpi
+from toolkit.analyze import analyze, measure_kpi
+from toolkit.config import Thresholds
+
+RED_DAYS_LATE = Thresholds().red_days_late
 from toolkit.config import CalendarSettings, Settings, Thresholds
 from toolkit.i18n import LANGS, TEXT, text
 from toolkit.model import Record, Source

@@ -47,9 +47,6 @@ from .results import (Analysis, KpiView, MilestoneView, OverloadNote, OwnerWeek,
                       RiskView, TaskFlags, TaskView)
 from .schema import CLOSED_STATUSES
 
-# Thresholds of the RAG rules that are not settings yet (to move into config.Thresholds).
-RED_DAYS_LATE = 5            # an overdue task this many working days late makes its project red
-RED_OVERDUE_SHARE = 20.0     # % of a project's open tasks overdue that makes it red
 CLOSING_PHASES = frozenset({"closure", "closed"})   # a KPI not met in these phases is red
 NAMES_SHOWN = 5              # names listed in a reason before "…"
 
@@ -350,7 +347,7 @@ def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks:
     """Red / amber / green per project (those of the Projects sheet, then any other named by a
     task), with every rule that fired as a Reason, red ones first.
 
-    red:   an open task late >= RED_DAYS_LATE working days; overdue tasks >= RED_OVERDUE_SHARE % of
+    red:   an open task late >= th.red_days_late working days; overdue tasks >= th.red_overdue_share % of
            open tasks; a failed milestone; an open risk scoring >= risk_high; a KPI not met in a
            closure/closed project.
     amber: any overdue task; a task behind or blocked; a pending milestone past due; an open amber
@@ -391,12 +388,12 @@ def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks:
         if overdue:
             worst = max(v.flags.days_late for v in overdue)
             share = 100.0 * len(overdue) / len(open_tasks)
-            if worst >= RED_DAYS_LATE:
-                red.append(Reason("rag.overdue_late", {"count": len(overdue), "days": worst, "limit": RED_DAYS_LATE}))
-            if share >= RED_OVERDUE_SHARE - _EPS:
+            if worst >= th.red_days_late:
+                red.append(Reason("rag.overdue_late", {"count": len(overdue), "days": worst, "limit": th.red_days_late}))
+            if share >= th.red_overdue_share - _EPS:
                 red.append(Reason("rag.overdue_share", {"count": len(overdue), "open": len(open_tasks),
-                                                        "share": round(share), "limit": round(RED_OVERDUE_SHARE)}))
-            if worst < RED_DAYS_LATE and share < RED_OVERDUE_SHARE - _EPS:
+                                                        "share": round(share), "limit": round(th.red_overdue_share)}))
+            if worst < th.red_days_late and share < th.red_overdue_share - _EPS:
                 amber.append(Reason("rag.overdue", {"count": len(overdue), "days": worst}))
 
         failed = [m for m in milestones_of.get(name, []) if m.record.values.get("status") == "failed"]

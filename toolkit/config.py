@@ -52,6 +52,8 @@ class Thresholds(_Section):
     default_hours: float = Field(8, ge=0, le=10000)     # task estimate when empty
     risk_high: int = Field(15, ge=1, le=25)             # probability × impact
     risk_amber: int = Field(8, ge=1, le=25)
+    red_days_late: int = Field(5, ge=1, le=250)         # a task this many working days late: project red
+    red_overdue_share: float = Field(20, gt=0, le=100)  # % of open tasks overdue: project red
 
 
 class Limits(_Section):

@@ -108,15 +108,13 @@ def run_consolidation(paths: Sequence[Path], settings: Settings, as_of: date, *,
     language = lang or settings.language
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    with run_lock(output.parent, timeout=lock_timeout):
+    with run_lock(output.parent, timeout=lock_timeout), History(history_url(settings, output)) as history:
         batch = run_validation(paths, settings, as_of, progress, on_count)
         merged = consolidate(batch)
         analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],
                            merged["risks"], merged["milestones"], settings, as_of)
-        history = History(history_url(settings, output))
         previous = history.previous_snapshot(as_of)
-        changes = history.changes_between(previous.rows if previous else None, analysis.tasks, as_of) \
-            if previous else []
+        changes = history.changes_between(previous.rows, analysis.tasks, as_of) if previous else []
         carried_headers, carried = read_carried_columns(output, set(merged.extra_task_headers))
 
         def write(target: Path) -> None:

@@ -33,6 +33,8 @@ default_capacity = 40    # weekly hours when Team has none / 默认每周工时
 default_hours = 8        # task estimate when Est. Hours is empty / 默认任务工时
 risk_high = 15           # probability × impact for red / 高风险阈值
 risk_amber = 8           # … for amber / 中风险阈值
+red_days_late = 5        # a task this late (working days) makes its project red / 逾期多少工作日项目亮红灯
+red_overdue_share = 20   # % of open tasks overdue that makes a project red / 逾期任务占比达到多少项目亮红灯
 
 [limits]                 # safety limits for untrusted workbooks / 安全上限
 max_file_mb = 100
