@@ -4,6 +4,7 @@ Functions of their inputs, the settings and `as_of`; only entry points read the 
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,18 +34,18 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
         raise InputError(f"no workbooks found in {shown}", f"在 {shown} 中未找到工作簿")
     if on_count:
         on_count(len(files))
-    workbooks: list[WorkbookData] = []
-    for path in files:
-        workbooks.append(read_workbook(path, limits=settings.limits, file_label=_label(path, files)))
+    workbooks = []
+    for path, label in zip(files, _labels(files)):
+        workbooks.append(read_workbook(path, limits=settings.limits, file_label=label))
         if progress:
             progress(path)
     return Batch(workbooks=workbooks, findings=list(found))
 
 
-def _label(path: Path, files: list[Path]) -> str:
-    """The file name people see; the parent folder too when two inputs share a name."""
-    same = [f for f in files if f.name == path.name]
-    return path.name if len(same) == 1 else f"{path.parent.name}/{path.name}"
+def _labels(files: list[Path]) -> list[str]:
+    """The file names people see; with the parent folder when two inputs share a name."""
+    names = Counter(f.name for f in files)
+    return [f.name if names[f.name] == 1 else f"{f.parent.name}/{f.name}" for f in files]
 
 
 def run_validation(paths: Sequence[Path], settings: Settings, as_of: date,

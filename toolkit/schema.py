@@ -50,11 +50,7 @@ class Column:
 
     def choice_for(self, text: str) -> Choice | None:
         """The choice whose key, English or Chinese label matches `text` (forgiving)."""
-        wanted = normalize_header(text)
-        for choice in self.choices:
-            if wanted in (normalize_header(choice.key), normalize_header(choice.en), normalize_header(choice.zh)):
-                return choice
-        return None
+        return _choices_by_name(self).get(normalize_header(text))
 
 
 @dataclass(frozen=True)
@@ -70,10 +66,11 @@ class SheetSpec:
         return self.zh if lang == "zh" else self.en
 
     def column(self, key: str) -> Column:
-        for col in self.columns:
-            if col.key == key:
-                return col
-        raise KeyError(key)
+        return _columns_by_key(self)[key]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return _memo(self, "_keys", lambda: tuple(c.key for c in self.columns))
 
     @property
     def required_keys(self) -> tuple[str, ...]:
@@ -251,15 +248,44 @@ def _names(*texts: str) -> set[str]:
     return {normalize_header(t) for t in texts if t}
 
 
+# Lookups built once per spec/column and kept on the (frozen) instance: the reader asks them
+# for every header and choice cell, and hashing a whole spec per call would cost more than a scan.
+def _memo(owner: object, name: str, build):
+    found = owner.__dict__.get(name)
+    if found is None:
+        found = build()
+        object.__setattr__(owner, name, found)
+    return found
+
+
+def _columns_by_key(spec: SheetSpec) -> dict[str, Column]:
+    return _memo(spec, "_by_key", lambda: {col.key: col for col in spec.columns})
+
+
+def _columns_by_name(spec: SheetSpec) -> dict[str, Column]:
+    def build() -> dict[str, Column]:
+        names: dict[str, Column] = {}
+        for col in spec.columns:
+            for name in _names(col.key, col.en, col.zh, *col.aliases):
+                names.setdefault(name, col)     # the first column claiming a name wins
+        return names
+    return _memo(spec, "_by_name", build)
+
+
+def _choices_by_name(column: Column) -> dict[str, Choice]:
+    def build() -> dict[str, Choice]:
+        names: dict[str, Choice] = {}
+        for choice in column.choices:
+            for name in _names(choice.key, choice.en, choice.zh):
+                names.setdefault(name, choice)
+        return names
+    return _memo(column, "_choices", build)
+
+
 def match_column(spec: SheetSpec, header: object) -> Column | None:
     """The column of `spec` this header names, in English, Chinese or an alias."""
     wanted = normalize_header(header)
-    if not wanted:
-        return None
-    for col in spec.columns:
-        if wanted in _names(col.key, col.en, col.zh, *col.aliases):
-            return col
-    return None
+    return _columns_by_name(spec).get(wanted) if wanted else None
 
 
 def match_sheet_name(name: str) -> SheetSpec | None:
