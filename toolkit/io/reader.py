@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -218,7 +219,8 @@ def _read_sheet(raw: _RawSheet, wb: WorkbookData, limits: Limits,
                                        f"A{header_row}", None,
                                        {"column": _bilingual_header(spec, key)}, str(wb.path)))
 
-    plan = [(key, pos, _fast_converter(spec.column(key))) for key, pos in columns.items()]
+    # (key, position, fast converter, may a blank be skipped without a look) per column
+    reader = _RowReader(spec, table, wb, columns, extras, formulas)
     covered, tops = _merged_lookup(raw, header_index)
     merge_values: dict[tuple[int, int], Any] = {}
     cells_seen = 0
@@ -235,7 +237,7 @@ def _read_sheet(raw: _RawSheet, wb: WorkbookData, limits: Limits,
         for top in tops.get(row_index, ()):
             merge_values[top] = row[top[1]] if top[1] < len(row) else None
         merged_here = {pos: merge_values.get(top) for pos, top in covered.get(row_index, {}).items()}
-        record = _read_row(spec, table, wb, row, row_number, plan, extras, merged_here, formulas)
+        record = reader.read(row, row_number, merged_here)
         if record is not None:
             table.records.append(record)
     return table
@@ -264,36 +266,72 @@ def _merged_lookup(raw: _RawSheet, header_index: int
     return covered, tops
 
 
-def _read_row(spec: SheetSpec, table: SheetTable, wb: WorkbookData, row: list[Any], row_number: int,
-              plan: list[tuple[str, int, Callable[[Any], Any]]], extras: dict[int, str],
-              merged: dict[int, Any], formulas: dict[str, str]) -> Record | None:
-    width = len(row)
-    known = [row[pos] if pos < width else None for _, pos, _ in plan]
-    extra_values = {name: row[pos] for pos, name in extras.items()
-                    if pos < width and not coerce.is_blank(row[pos])} if extras else {}
-    if not extra_values and all(v is None or (type(v) is str and not v.strip()) for v in known):
-        row_has_formula_gap = bool(formulas) and any(
-            f"{table.columns[key]}{row_number}" in formulas for key, _, _ in plan)
-        if not row_has_formula_gap:
-            return None  # blank row (cells covered by a merge above do not make it a row)
-    source = Source(wb.file, table.sheet, row_number, str(wb.path))
-    values: dict[str, Any] = dict.fromkeys(spec.keys)
-    raw = {key: value for (key, _, _), value in zip(plan, known)}
-    record = Record(spec.key, source, values=values, raw=raw, columns=table.columns,
-                    department=table.department)
-    for (key, pos, fast), value in zip(plan, known):
-        if merged and pos in merged and coerce.is_blank(value):
-            value = raw[key] = merged[pos]  # a merged cell shows its top-left value
-        if value is not None:
-            typed = fast(value)
-            if typed is not _SLOW:
-                values[key] = typed
+class _RowReader:
+    """Turns the data rows of one sheet into Records. Built once per sheet: the positions, the
+    fast converter of each column and which blanks need no look are worked out here, so the
+    per-row work is a few C-level operations plus one small function call per filled cell."""
+
+    def __init__(self, spec: SheetSpec, table: SheetTable, wb: WorkbookData, columns: dict[str, int],
+                 extras: dict[int, str], formulas: dict[str, str]):
+        self.spec, self.table, self.wb, self.formulas = spec, table, wb, formulas
+        self.keys = tuple(columns)
+        self.positions = tuple(columns.values())
+        self.width_needed = max(self.positions, default=-1) + 1
+        self.pick = operator.itemgetter(*self.positions) if len(self.positions) > 1 else None
+        self.converters = tuple(_fast_converter(spec.column(key)) for key in self.keys)
+        # a blank in a column that is not required, on a sheet with no formula lacking its value,
+        # is simply None; other blanks go through `_cell_value` (missing value, formula without value)
+        self.blank_ok = tuple(not spec.column(key).required and not formulas for key in self.keys)
+        self.extras = extras
+        self.is_tasks = spec.key == "tasks"
+
+    def _known(self, row: list[Any]) -> list[Any]:
+        if self.pick is not None and len(row) >= self.width_needed:
+            return list(self.pick(row))
+        width = len(row)
+        return [row[pos] if pos < width else None for pos in self.positions]
+
+    def read(self, row: list[Any], row_number: int, merged: dict[int, Any]) -> Record | None:
+        known = self._known(row)
+        extra_values = ({name: row[pos] for pos, name in self.extras.items()
+                         if pos < len(row) and not coerce.is_blank(row[pos])} if self.extras else {})
+        filled = len(known) - known.count(None) - known.count("")
+        if not extra_values and (filled == 0 or (filled <= 3 and all(coerce.is_blank(v) for v in known))):
+            if not self.formulas or not any(f"{self.table.columns[key]}{row_number}" in self.formulas
+                                            for key in self.keys):
+                return None  # a blank row (cells covered by a merge above do not make it a row)
+        if merged:
+            for i, pos in enumerate(self.positions):
+                if pos in merged and coerce.is_blank(known[i]):
+                    known[i] = merged[pos]  # a merged cell shows its top-left value
+
+        typed: list[Any] = [None] * len(known)
+        slow: list[int] = []
+        converters, blank_ok = self.converters, self.blank_ok
+        for i, value in enumerate(known):
+            if value is None or value == "":
+                if not blank_ok[i]:
+                    slow.append(i)
                 continue
-        values[key] = _cell_value(spec, key, value, record, wb, formulas)
-    record.extras = {name: _plain(v) for name, v in extra_values.items()}
-    if spec.key == "tasks" and values.get("department") is None:
-        values["department"] = table.department
-    return record
+            result = converters[i](value)
+            if result is _SLOW:
+                slow.append(i)
+            else:
+                typed[i] = result
+
+        wb, table = self.wb, self.table
+        values = dict.fromkeys(self.spec.keys)
+        values.update(zip(self.keys, typed))
+        record = Record(self.spec.key, Source(wb.file, table.sheet, row_number, str(wb.path)), values=values,
+                        raw=dict(zip(self.keys, known)), columns=table.columns, department=table.department)
+        for i in slow:
+            key = self.keys[i]
+            values[key] = _cell_value(self.spec, key, known[i], record, wb, self.formulas)
+        if extra_values:
+            record.extras = {name: _plain(v) for name, v in extra_values.items()}
+        if self.is_tasks and values.get("department") is None:
+            values["department"] = table.department
+        return record
 
 
 def _plain(value: Any) -> Any:
@@ -318,7 +356,8 @@ def _fast_converter(column: Column) -> Callable[[Any], Any]:
 
     if kind is ColType.TEXT:
         def text(value: Any) -> Any:
-            if type(value) is str and search(value) is None:
+            # isprintable() is a C-speed "no control character" check for nearly every cell
+            if type(value) is str and (value.isprintable() or search(value) is None):
                 stripped = value.strip()
                 if stripped and stripped not in errors and "_x000D_" not in stripped:
                     return stripped
@@ -333,7 +372,7 @@ def _fast_converter(column: Column) -> Callable[[Any], Any]:
                 return _SLOW
             found = known.get(value)
             if found is None:
-                if not value or search(value) is not None:
+                if not value or (not value.isprintable() and search(value) is not None):
                     return _SLOW
                 matched = column.choice_for(value)
                 if matched is None:
