@@ -172,9 +172,15 @@ def _annotate(batch, folder: Path, lang: str, quiet: bool) -> None:
             continue
         found = [f for f in batch.findings if f.file == wb.file]
         try:
-            write_annotated_copy(wb.path, found, folder, lang)
+            # two inputs of one name (a/IT.xlsx, b/IT.xlsx) must not overwrite each other's copy
+            written = write_annotated_copy(wb.path, found, folder, lang, name=wb.file.replace("/", " - "))
         except FileRejected as rejected:
             err.print(f"{wb.file}: {rejected.finding.message(lang)}", markup=False)
+        except ToolkitError as exc:
+            _fail(exc, lang)
+        else:
+            if written is None:     # xls, xlsb, ods, csv: only xlsx/xlsm can be marked up
+                err.print(text("annotate.skipped", lang, file=wb.file), markup=False)
     if not quiet:
         out.print(text("validate.annotated", lang, dir=folder))
 

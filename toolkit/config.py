@@ -59,7 +59,7 @@ class Thresholds(_Section):
 class Limits(_Section):
     max_file_mb: int = Field(100, ge=1)            # size of an input file on disk
     max_unzipped_mb: int = Field(100, ge=1)        # total declared/streamed size of a workbook's parts
-    max_ratio: int = Field(100, ge=2)              # compression ratio of any part
+    max_ratio: int = Field(250, ge=2)              # compression ratio of a part over 1 MB (text XML reaches ~120:1; bombs 1000:1)
     max_parts: int = Field(10000, ge=10)
     max_cells_per_sheet: int = Field(2_000_000, ge=1000)
 

@@ -15,7 +15,7 @@ from .config import Settings
 from .errors import Finding, InputError
 from .io.reader import read_workbook
 from .io.safe_open import discover_inputs
-from .model import Batch, WorkbookData
+from .model import Batch
 
 if TYPE_CHECKING:
     from .consolidate import Consolidated

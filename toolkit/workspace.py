@@ -39,7 +39,7 @@ red_overdue_share = 20   # % of open tasks overdue that makes a project red / �
 [limits]                 # safety limits for untrusted workbooks / 安全上限
 max_file_mb = 100
 max_unzipped_mb = 100
-max_ratio = 100
+max_ratio = 250          # compression ratio of a big part; zip bombs reach 1000:1 / 压缩比上限
 max_parts = 10000
 max_cells_per_sheet = 2000000
 
