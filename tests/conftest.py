@@ -29,6 +29,29 @@ def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
     return path
 
 
+def workbook_content(path: Path) -> dict:
+    """What a person sees in a workbook, read back with openpyxl: per sheet its state, frozen
+    panes, column widths, data validations and every cell's value, number format, fill and bold.
+    Generated files are compared by this, not by bytes, so a new XlsxWriter release that
+    writes the same workbook differently does not fail the tests."""
+    book = openpyxl.load_workbook(path)
+    content = {}
+    for ws in book.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None and cell.fill.fill_type is None:
+                    continue
+                cells[cell.coordinate] = (cell.value, cell.number_format, cell.fill.fill_type,
+                                          str(cell.fill.fgColor.rgb), bool(cell.font.b))
+        validations = sorted((str(v.sqref), v.type, v.formula1, v.formula2, v.operator)
+                             for v in ws.data_validations.dataValidation)
+        widths = {key: dim.width for key, dim in ws.column_dimensions.items()}
+        content[ws.title] = {"state": ws.sheet_state, "freeze": ws.freeze_panes, "widths": widths,
+                             "validations": validations, "cells": cells}
+    return content
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -12,7 +12,7 @@ from toolkit.analyze import analyze
 from toolkit.config import Settings
 from toolkit.consolidate import consolidate
 from toolkit.pipeline import run_validation
-from conftest import REPO
+from conftest import REPO, workbook_content
 
 SAMPLE = REPO / "workbooks" / "sample"
 FLAG_NAMES = ("overdue", "due_soon", "behind", "overloaded", "blocked")
@@ -51,7 +51,7 @@ def test_committed_sample_equals_a_fresh_one(tmp_path):
     assert [p.name for p in paths] == [name for name, _ in sample.DEPARTMENTS]
     assert sorted(p.name for p in SAMPLE.glob("*.xlsx")) == sorted(p.name for p in paths)
     for path in paths:
-        assert path.read_bytes() == (SAMPLE / path.name).read_bytes(), \
+        assert workbook_content(path) == workbook_content(SAMPLE / path.name), \
             f"workbooks/sample/{path.name} is out of date: run `make sample`"
 
 

@@ -137,7 +137,7 @@ FINDINGS.update({
 })
 
 TEXT.update({
-    "consolidate.summary": ("{tasks} tasks · {overdue} overdue · {overloaded} overloaded people · {red} red projects · "
+    "consolidate.summary": ("{tasks} tasks · {overdue} overdue · {overloaded} person(s) overloaded · {red} red project(s) · "
                             "{errors} errors, {warnings} warnings in the inputs",
                             "共 {tasks} 项任务 · 逾期 {overdue} 项 · 超负荷 {overloaded} 人 · 红色项目 {red} 个 · "
                             "输入文件中有 {errors} 个错误、{warnings} 个警告"),

@@ -447,5 +447,6 @@ def _cell_value(spec: SheetSpec, key: str, value: Any, record: Record, wb: Workb
         if bad.code == "not-in-list":
             params["allowed"] = Bilingual(" / ".join(c.en for c in column.choices),
                                           " / ".join(c.zh for c in column.choices))
-        finding(bad.code, shown=value, **params)
+        shown = int(value) if isinstance(value, float) and value.is_integer() else value
+        finding(bad.code, shown=shown, **params)
         return None
