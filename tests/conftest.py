@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,20 @@ import pytest
 
 AS_OF = date(2026, 11, 24)
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def _find_corpus() -> Path:
+    """The shared real-world corpus: $TOOLKIT_CORPUS, else ../shared/corpus beside the clone,
+    else the team's workspace copy (CI clones main elsewhere)."""
+    candidates = [os.environ.get("TOOLKIT_CORPUS", ""), REPO.parent / "shared" / "corpus",
+                  "/work/shared/corpus"]
+    for candidate in candidates:
+        if candidate and Path(candidate, "README.md").is_file():
+            return Path(candidate)
+    return REPO.parent / "shared" / "corpus"
+
+
+CORPUS = _find_corpus()
 
 TASK_HEADERS = ["Task ID", "Project", "Task", "Department", "Owner", "Start", "Due", "Status",
                 "% Complete", "Est. Hours", "Priority", "Depends On", "Milestone", "Completed On", "Notes"]
