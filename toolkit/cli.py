@@ -95,8 +95,8 @@ def print_findings(findings: list[Finding], summaries: list[pipeline.FileSummary
         table = Table(title=name, title_justify="left", show_lines=False, expand=False)
         table.add_column(text("col.place", lang), no_wrap=True)
         table.add_column(text("col.severity", lang))
-        table.add_column(text("col.code", lang), style="dim")
-        table.add_column(text("col.message", lang))
+        table.add_column(text("col.code", lang), style="dim", overflow="fold")
+        table.add_column(text("col.message", lang), overflow="fold")
         for f in found:
             severity = text(f"severity.{f.severity.value}", lang)
             style = "red" if f.is_error else "yellow"
