@@ -18,7 +18,7 @@ _EXCEL_EPOCH_1904 = date(1904, 1, 1)
 _SERIAL_RANGE = (20000, 80000)
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL = CONTROL_CHARS
+
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
@@ -51,7 +51,7 @@ def clean_text(value: object) -> tuple[str | None, bool]:
         text = value.isoformat()
     else:
         text = str(value)
-    cleaned = _CONTROL.sub("", text).replace("_x000D_", "")
+    cleaned = CONTROL_CHARS.sub("", text).replace("_x000D_", "")
     had_control = cleaned != text
     cleaned = cleaned.strip()
     return (cleaned or None), had_control

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import operator
 from collections.abc import Callable, Iterable, Iterator
@@ -224,7 +225,7 @@ def _read_sheet(raw: _RawSheet, wb: WorkbookData, limits: Limits,
     covered, tops = _merged_lookup(raw, header_index)
     merge_values: dict[tuple[int, int], Any] = {}
     cells_seen = 0
-    data_rows = _chain(head[header_index + 1:], rows)
+    data_rows = itertools.chain(head[header_index + 1:], rows)
     for offset, row in enumerate(data_rows):
         row_number = header_row + 1 + offset
         cells_seen += len(row)
@@ -241,11 +242,6 @@ def _read_sheet(raw: _RawSheet, wb: WorkbookData, limits: Limits,
         if record is not None:
             table.records.append(record)
     return table
-
-
-def _chain(first: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:
-    yield from first
-    yield from rest
 
 
 def _merged_lookup(raw: _RawSheet, header_index: int
@@ -342,7 +338,6 @@ def _plain(value: Any) -> Any:
 
 
 _SLOW = object()
-_CONTROL = coerce.CONTROL_CHARS
 
 
 def _fast_converter(column: Column) -> Callable[[Any], Any]:
@@ -351,7 +346,7 @@ def _fast_converter(column: Column) -> Callable[[Any], Any]:
     `_cell_value`, which makes the findings. Built once per sheet column; it makes reading
     several times cheaper per cell and gives exactly what `coerce.coerce` gives."""
     kind = column.type
-    search = _CONTROL.search
+    search = coerce.CONTROL_CHARS.search
     errors = _ERROR_VALUES
 
     if kind is ColType.TEXT:
