@@ -178,6 +178,19 @@ KPI_COLS = ("project", "kpi", "unit", "baseline", "target", "actual", "direction
 RISK_COLS = ("id", "project", "risk", "probability", "impact", "owner", "mitigation", "status", "review_date")
 MILESTONE_COLS = ("project", "milestone", "due", "criteria", "status", "accepted_by", "accepted_on")
 LESSON_COLS = ("project", "type", "lesson", "action", "owner", "due")
+COLUMNS_BY_KIND = {"tasks": TASK_COLS, "team": TEAM_COLS, "projects": PROJECT_COLS, "kpis": KPI_COLS,
+                   "risks": RISK_COLS, "milestones": MILESTONE_COLS, "lessons": LESSON_COLS}
+
+
+def _sheet(kind: str, lang: str, rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None,
+           **options: Any) -> SheetPlan:
+    """A sheet named as the schema names `kind` in `lang`, with the standard columns unless given."""
+    return SheetPlan(kind, SHEETS_BY_KEY[kind].title(lang), lang, columns or COLUMNS_BY_KIND[kind], rows, **options)
+
+
+def _standard_sheets(lang: str, **rows_by_kind: list[dict[str, Any]]) -> list[SheetPlan]:
+    """Standard sheets in `lang`, in the order given (`tasks=…, team=…, …`)."""
+    return [_sheet(kind, lang, rows) for kind, rows in rows_by_kind.items()]
 
 
 def _task(id_: str, project: str, title: str, owner: str, start: Any, due: Any, status: str,
@@ -279,15 +292,8 @@ def _customer_service() -> list[SheetPlan]:
         {"project": P_CS, "type": "不足", "lesson": "分配规则未做压力测试，上线验收未通过",
          "action": "验收前安排一周模拟运行", "owner": "赵磊", "due": W(10)},
     ]
-    return [
-        SheetPlan("tasks", "任务清单", "zh", TASK_COLS, tasks),
-        SheetPlan("team", "团队成员", "zh", TEAM_COLS, team),
-        SheetPlan("projects", "项目概况", "zh", PROJECT_COLS, projects),
-        SheetPlan("kpis", "关键指标", "zh", KPI_COLS, kpis),
-        SheetPlan("risks", "风险登记", "zh", RISK_COLS, risks),
-        SheetPlan("milestones", "里程碑验收", "zh", MILESTONE_COLS, milestones),
-        SheetPlan("lessons", "经验教训", "zh", LESSON_COLS, lessons),
-    ]
+    return _standard_sheets("zh", tasks=tasks, team=team, projects=projects, kpis=kpis, risks=risks,
+                            milestones=milestones, lessons=lessons)
 
 
 # ---------------------------------------------------------------- IT (English)
@@ -339,8 +345,8 @@ def _it() -> list[SheetPlan]:
     for row in tasks:
         row["department"] = "IT"
     return [
-        SheetPlan("tasks", "Tasks", "en", TASK_COLS, tasks),
-        SheetPlan("team", "Team", "en", TEAM_COLS, team),
+        _sheet("tasks", "en", tasks),
+        _sheet("team", "en", team),
     ]
 
 
@@ -419,15 +425,8 @@ def _marketing() -> list[SheetPlan]:
         {"project": P_PR, "type": "不足", "lesson": "去年预热期只有 3 天，流量不足",
          "action": "预热期延长到 7 天", "owner": "何欣", "due": W(5)},
     ]
-    return [
-        SheetPlan("tasks", "任务清单", "zh", TASK_COLS, tasks),
-        SheetPlan("team", "团队成员", "zh", TEAM_COLS, team),
-        SheetPlan("projects", "项目概况", "zh", PROJECT_COLS, projects),
-        SheetPlan("kpis", "关键指标", "zh", KPI_COLS, kpis),
-        SheetPlan("risks", "风险登记", "zh", RISK_COLS, risks),
-        SheetPlan("milestones", "里程碑验收", "zh", MILESTONE_COLS, milestones),
-        SheetPlan("lessons", "经验教训", "zh", LESSON_COLS, lessons),
-    ]
+    return _standard_sheets("zh", tasks=tasks, team=team, projects=projects, kpis=kpis, risks=risks,
+                            milestones=milestones, lessons=lessons)
 
 
 # ---------------------------------------------------------------- 仓储部 (Warehouse, mixed)
@@ -467,8 +466,8 @@ def _warehouse() -> list[SheetPlan]:
     ]
     title = f"仓储部任务清单（更新于 {_zh_date(W(-1))}）"
     return [
-        SheetPlan("tasks", "任务清单", "zh", TASK_COLS, tasks, title=title),
-        SheetPlan("team", "Team", "en", TEAM_COLS, team),
+        _sheet("tasks", "zh", tasks, title=title),
+        _sheet("team", "en", team),
     ]
 
 
@@ -547,19 +546,18 @@ def _purchasing() -> list[SheetPlan]:
         {"project": P_SC, "type": "To improve", "lesson": "Legal review of the platform contract was not planned",
          "action": "Add legal review to the project template", "owner": "徐峰", "due": W(10)},
     ]
-    task_cols = ("id", "project", "title", "department", "owner", "start", "due", "status", "percent", "hours",
-                 "priority", "depends_on", "milestone", "completed_on", "notes", "Supplier 供应商")
+    task_cols = TASK_COLS + ("Supplier 供应商",)
     for row in tasks:
         row["Supplier 供应商"] = row.pop("supplier", None)
     return [
-        SheetPlan("tasks", "Tasks", "en", task_cols, tasks,
+        _sheet("tasks", "en", tasks, columns=task_cols,
                   headers={"owner": "负责人", "due": "截止日期"}, extras=("Supplier 供应商",)),
-        SheetPlan("team", "Team", "en", TEAM_COLS, team, headers={"name": "姓名"}),
-        SheetPlan("projects", "Projects", "en", PROJECT_COLS, projects),
-        SheetPlan("kpis", "KPIs", "en", KPI_COLS, kpis),
-        SheetPlan("risks", "Risks", "en", RISK_COLS, risks),
-        SheetPlan("milestones", "Milestones", "en", MILESTONE_COLS, milestones),
-        SheetPlan("lessons", "Lessons", "en", LESSON_COLS, lessons),
+        _sheet("team", "en", team, headers={"name": "姓名"}),
+        _sheet("projects", "en", projects),
+        _sheet("kpis", "en", kpis),
+        _sheet("risks", "en", risks),
+        _sheet("milestones", "en", milestones),
+        _sheet("lessons", "en", lessons),
     ]
 
 
