@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 templates: $(STAMP)
-	$(BIN)/python -m toolkit.templates
+	$(BIN)/python -m toolkit.outputs.templates
 
 sample: $(STAMP)
 	$(BIN)/python -m toolkit.sample

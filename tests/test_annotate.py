@@ -10,7 +10,7 @@ import pytest
 from openpyxl.comments import Comment
 
 from toolkit.errors import Bilingual, FileRejected, Finding, OutputError, Severity
-from toolkit.io.annotate import AUTHOR, write_annotated_copy
+from toolkit.outputs.annotate import AUTHOR, write_annotated_copy
 from conftest import TASK_HEADERS, sha256, write_workbook
 
 ROW = ["T-1", "客服体系升级", "Write FAQ", "", "张伟", date(2026, 11, 2), "soon", "Finished", 0.5, 16]

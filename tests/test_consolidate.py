@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from conftest import TASK_HEADERS, tree_hashes
 from toolkit import pipeline
 from toolkit.config import Settings
-from toolkit.io.safe_output import run_lock
+from toolkit.outputs.safe_output import run_lock
 
 runner = CliRunner()
 TEAM = [["Name", "Department", "Weekly Capacity (h)"], ["张伟", "IT", 40], ["李娜", "IT", 40]]
@@ -236,7 +236,7 @@ def test_failure_between_write_and_replace_loses_nothing(folder, tmp_path, monke
     assert invoke("consolidate", folder, "-o", master, "--as-of", "2026-11-17").exit_code == 0
     before = master.read_bytes()
 
-    import toolkit.io.safe_output as safe_output
+    import toolkit.outputs.safe_output as safe_output
     real_replace = safe_output.os.replace
 
     def replace(src, dst):
@@ -257,7 +257,7 @@ def test_nothing_can_be_saved_is_one_clear_error(folder, tmp_path, monkeypatch):
     master = tmp_path / "out" / "master.xlsx"
     assert invoke("consolidate", folder, "-o", master, "--as-of", "2026-11-17").exit_code == 0
     before = master.read_bytes()
-    import toolkit.io.safe_output as safe_output
+    import toolkit.outputs.safe_output as safe_output
 
     def replace(src, dst):
         raise OSError("read-only file system")

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from toolkit.io.formulas import formulas_without_value
+from toolkit.inputs.formulas import formulas_without_value
 from conftest import CORPUS, write_workbook
 
 

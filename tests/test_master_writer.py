@@ -14,7 +14,7 @@ import pytest
 
 from toolkit.errors import Finding, Severity
 from toolkit.i18n import TEXT, text
-from toolkit.io.master_writer import (FILLS, HEAT, clean_text, read_carried_columns, reason_text,
+from toolkit.outputs.master_writer import (FILLS, HEAT, clean_text, read_carried_columns, reason_text,
                                       write_master)
 from toolkit.model import Record, Source
 from toolkit.results import (Analysis, Change, KpiView, MilestoneView, OverloadNote, OwnerWeek, ProjectHealth,

@@ -11,7 +11,7 @@ import xlsxwriter
 
 from toolkit.config import Limits
 from toolkit.errors import FileRejected, InputError, Severity
-from toolkit.io.safe_open import SPREADSHEET_SUFFIXES, detect_file, discover_inputs, is_ignored
+from toolkit.inputs.safe_open import SPREADSHEET_SUFFIXES, detect_file, discover_inputs, is_ignored
 from conftest import CORPUS, sha256, tree_hashes, write_workbook
 
 LIMITS = Limits()

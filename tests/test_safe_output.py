@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from toolkit.errors import OutputError
-from toolkit.io import safe_output
-from toolkit.io.safe_output import backups_of, publish, run_lock
+from toolkit.outputs import safe_output
+from toolkit.outputs.safe_output import backups_of, publish, run_lock
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -139,7 +139,7 @@ def test_run_lock_is_reentrant_after_release(tmp_path):
 HOLDER = """
 import sys, time
 from pathlib import Path
-from toolkit.io.safe_output import run_lock
+from toolkit.outputs.safe_output import run_lock
 with run_lock(Path(sys.argv[1]), timeout=5):
     Path(sys.argv[2]).write_text("locked")
     time.sleep(float(sys.argv[3]))

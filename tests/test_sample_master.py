@@ -18,7 +18,7 @@ from conftest import REPO, tree_hashes
 from toolkit import sample
 from toolkit.cli import app
 from toolkit.i18n import text
-from toolkit.io.master_writer import FILLS, RISK_FILLS
+from toolkit.outputs.master_writer import FILLS, RISK_FILLS
 from toolkit.schema import RISKS, STATUS, TASKS
 
 DONE = next(choice for choice in STATUS if choice.key == "done")

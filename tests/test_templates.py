@@ -6,10 +6,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit import templates
+from toolkit.outputs import templates
 from toolkit.config import Settings
 from toolkit.i18n import text
-from toolkit.io.reader import read_workbook
+from toolkit.inputs.reader import read_workbook
 from toolkit.pipeline import run_validation
 from toolkit.schema import SHEETS, ColType
 from conftest import AS_OF, REPO, workbook_content

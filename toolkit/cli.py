@@ -164,7 +164,7 @@ def validate(
 
 
 def _annotate(batch, folder: Path, lang: str, quiet: bool) -> None:
-    from .io.annotate import write_annotated_copy
+    from .outputs.annotate import write_annotated_copy
 
     folder.mkdir(parents=True, exist_ok=True)
     for wb in batch.workbooks:

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import pipeline
 from .config import Settings
 from .i18n import text
-from .io.annotate import write_annotated_copy
+from .outputs.annotate import write_annotated_copy
 from .sample import SAMPLE_AS_OF, write_sample_company
 
 REPO_SAMPLE = Path(__file__).resolve().parent.parent / "workbooks" / "sample"

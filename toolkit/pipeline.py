@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import Finding, InputError
-from .io.reader import read_workbook
-from .io.safe_open import discover_inputs
+from .inputs.reader import read_workbook
+from .inputs.safe_open import discover_inputs
 from .model import Batch
 
 if TYPE_CHECKING:
@@ -103,8 +103,8 @@ def run_consolidation(paths: Sequence[Path], settings: Settings, as_of: date, *,
     from .analyze import analyze
     from .consolidate import consolidate
     from .history import History
-    from .io.master_writer import read_carried_columns, write_master
-    from .io.safe_output import publish, run_lock
+    from .outputs.master_writer import read_carried_columns, write_master
+    from .outputs.safe_output import publish, run_lock
 
     language = lang or settings.language
     output = output.resolve()

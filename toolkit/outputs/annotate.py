@@ -35,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..config import Limits
 from ..errors import FileRejected, Finding, OutputError, Severity
 from ..i18n import text
-from .safe_open import detect_file
+from ..inputs.safe_open import detect_file
 
 AUTHOR = "Ops Tracker Toolkit"
 FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}   # Excel's "bad" red, "neutral" amber

@@ -40,12 +40,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable, Sequence
 
-from .calendar import WorkCalendar
-from .config import Settings, Thresholds
-from .model import Record
-from .results import (Analysis, KpiView, MilestoneView, OverloadNote, OwnerWeek, ProjectHealth, Reason,
+from ..calendar import WorkCalendar
+from ..config import Settings, Thresholds
+from ..model import Record
+from ..results import (Analysis, KpiView, MilestoneView, OverloadNote, OwnerWeek, ProjectHealth, Reason,
                       RiskView, TaskFlags, TaskView)
-from .schema import CLOSED_STATUSES
+from ..schema import CLOSED_STATUSES
 
 CLOSING_PHASES = frozenset({"closure", "closed"})   # a KPI not met in these phases is red
 NAMES_SHOWN = 5              # names listed in a reason before "…"

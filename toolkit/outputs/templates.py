@@ -1,6 +1,6 @@
 """Department workbook templates, generated from `toolkit.schema` so template and validator agree.
 
-`python -m toolkit.templates` (or `make templates`) rewrites `workbooks/templates/`:
+`python -m toolkit.outputs.templates` (or `make templates`) rewrites `workbooks/templates/`:
 `department_tracker_en.xlsx` and `department_tracker_zh.xlsx`. Each has an Instructions sheet,
 then one sheet per kind of the standard (Tasks, Team, Projects, KPIs, Risks, Milestones, Lessons)
 with headers in the template's language, dropdowns on every choice column, date and percent
@@ -19,8 +19,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from .i18n import text
-from .schema import SHEETS, ColType, Column, SheetSpec
+from ..i18n import text
+from ..schema import SHEETS, ColType, Column, SheetSpec
 
 TEMPLATE_FOLDER = Path("workbooks/templates")
 TEMPLATE_NAMES = {"en": "department_tracker_en.xlsx", "zh": "department_tracker_zh.xlsx"}

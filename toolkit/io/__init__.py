@@ -1,1 +1,0 @@
-"""The only place that imports Excel libraries: safe open, fast read, master writer."""
