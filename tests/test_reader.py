@@ -7,7 +7,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from toolkit.inputs.reader import column_letter, read_workbook
+from toolkit.inputs.reader import read_workbook
+from toolkit.rows import column_letter
 from conftest import TASK_HEADERS, sha256
 
 ROW = ["T-1", "客服体系升级", "Write FAQ", "", "张伟", date(2026, 11, 2), date(2026, 11, 20), "In progress",
