@@ -24,7 +24,7 @@ templates: $(STAMP)
 	$(BIN)/python -m toolkit.outputs.templates
 
 sample: $(STAMP)
-	$(BIN)/python -m toolkit.sample
+	$(BIN)/python -m toolkit.outputs.sample_company
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_read_validate.py

@@ -26,7 +26,7 @@ def side_toolkit(folder: Path) -> None:
     from toolkit.pipeline import run_validation
 
     started = time.perf_counter()
-    batch = run_validation([folder], Settings(), date(2026, 11, 24))
+    batch = run_validation([folder], Settings(), date(2026, 11, 24)).batch
     rows = len(batch.records("tasks"))
     report("toolkit", started, rows=rows, findings=len(batch.findings))
 

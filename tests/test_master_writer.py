@@ -14,8 +14,15 @@ import pytest
 
 from toolkit.errors import Finding, Severity
 from toolkit.i18n import TEXT, text
-from toolkit.outputs.master_writer import (FILLS, HEAT, clean_text, read_carried_columns, reason_text,
-                                      write_master)
+from toolkit.config import Settings
+from toolkit.consolidate import Consolidated
+from toolkit.inputs.previous_master import CarriedColumns, read_carried_columns
+from toolkit.model import Batch
+from toolkit.outputs.master import write_master
+from toolkit.outputs.master.book import clean_text
+from toolkit.present.labels import reason_text
+from toolkit.present.palette import FILLS, HEAT
+from toolkit.run import FindingsReport, Run
 from toolkit.model import Record, Source
 from toolkit.results import (Analysis, Change, KpiView, MilestoneView, OverloadNote, OwnerWeek, ProjectHealth,
                              Reason, RiskView, TaskFlags, TaskView)
@@ -90,10 +97,23 @@ def write(path: Path, lang: str = "en", **kwargs) -> Path:
     changes = [Change("slipped", "T1", "Overdue task", "IT", "2026-11-11", "2026-11-18", 7),
                Change("completed", "T5", "Done task", "IT", "in_progress", "done")]
     args = dict(analysis=analysis, team=[], projects=[project], lessons=[lesson], changes=changes,
-                findings=findings, lang=lang, as_of=AS_OF, extra_task_headers=["Budget"])
+                findings=findings, extra_task_headers=["Budget"])
     args.update(kwargs)
-    write_master(path, **args)
+    carried = args.pop("carried", None)
+    write_master(path, make_run(**args), lang, carried=carried)
     return path
+
+
+def make_run(*, analysis: Analysis, team=(), projects=(), lessons=(), changes=(), findings=(),
+             extra_task_headers=()) -> Run:
+    """A Run holding exactly these pieces, as the pipeline would have made it."""
+    tables = {"tasks": [v.record for v in analysis.tasks], "team": list(team), "projects": list(projects),
+              "kpis": [k.record for k in analysis.kpis], "risks": [r.record for r in analysis.risks],
+              "milestones": [m.record for m in analysis.milestones], "lessons": list(lessons)}
+    batch = Batch(workbooks=[], findings=list(findings))
+    consolidated = Consolidated(tables, list(extra_task_headers), sum(len(t) for t in tables.values()))
+    return Run(as_of=analysis.as_of, settings=Settings(), batch=batch, findings=FindingsReport.of(batch),
+               consolidated=consolidated, analysis=analysis, changes=list(changes))
 
 
 @pytest.fixture(scope="module")
@@ -289,12 +309,12 @@ def test_carried_columns_round_trip(tmp_path):
             ws.cell(row, col, 42)
     wb.save(first)
 
-    headers, carried = read_carried_columns(first, {"Budget"})
-    assert headers == ["PMO comment"]
-    assert carried == {"T3": {"PMO comment": "call the vendor"}, "T6": {"PMO comment": 42}}
+    carried = read_carried_columns(first, {"Budget"})
+    assert carried.headers == ["PMO comment"]
+    assert carried.values == {"T3": {"PMO comment": "call the vendor"}, "T6": {"PMO comment": 42}}
 
     # the next master, in Chinese this time, keeps the comments on the same tasks
-    second = write(tmp_path / "master2.xlsx", lang="zh", carried=carried, carried_headers=headers)
+    second = write(tmp_path / "master2.xlsx", lang="zh", carried=carried)
     ws2 = openpyxl.load_workbook(second)["任务清单"]
     header = [c.value for c in ws2[1]]
     at = header.index("PMO comment")
@@ -303,20 +323,19 @@ def test_carried_columns_round_trip(tmp_path):
     assert rows["T3"][at].value == "call the vendor" and rows["T6"][at].value == 42
     assert rows["T1"][at].value is None
     # and carried again from the Chinese master
-    assert read_carried_columns(second, {"Budget"}) == (headers, carried)
+    assert read_carried_columns(second, {"Budget"}) == carried
 
 
 def test_carried_columns_missing_or_broken_master(tmp_path):
-    assert read_carried_columns(tmp_path / "none.xlsx", set()) == ([], {})
+    assert read_carried_columns(tmp_path / "none.xlsx", set()) == CarriedColumns()
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip")
-    assert read_carried_columns(broken, set()) == ([], {})
+    assert read_carried_columns(broken, set()) == CarriedColumns()
 
 
 def test_empty_analysis_writes(tmp_path):
     path = tmp_path / "empty.xlsx"
-    write_master(path, analysis=Analysis(AS_OF, [], [], [], [], [], []), team=[], projects=[], lessons=[],
-                 changes=[], findings=[], lang="en", as_of=AS_OF)
+    write_master(path, make_run(analysis=Analysis(AS_OF, [], [], [], [], [], [])), "en")
     book = openpyxl.load_workbook(path)
     assert book["Changes"]["A2"].value == text("master.changes.none")
     assert book["Findings"]["A2"].value == text("master.findings.none")

@@ -103,7 +103,7 @@ def test_nothing_writable_is_a_clean_error(tmp_path, monkeypatch):
     monkeypatch.setattr(safe_output.os, "replace", replace)
     with pytest.raises(OutputError) as caught:
         publish(writer(b"new"), dest, keep_backups=3, stamp="s1")
-    assert "open or locked" in caught.value.en and "锁定" in caught.value.zh
+    assert "open or locked" in caught.value.message("en") and "锁定" in caught.value.message("zh")
     assert dest.read_bytes() == b"old"
     assert leftovers(tmp_path) == []
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["master.xlsx"]
@@ -165,8 +165,8 @@ def test_second_run_times_out_with_a_clear_message(tmp_path):
             with run_lock(tmp_path, timeout=0.5):
                 pytest.fail("got the lock while another process holds it")
         assert time.monotonic() - started >= 0.4
-        assert "another consolidation is running" in caught.value.en
-        assert str(tmp_path) in caught.value.en
+        assert "another consolidation is running" in caught.value.message("en")
+        assert str(tmp_path) in caught.value.message("en")
         assert "另一个汇总任务正在" in caught.value.message("zh")
     finally:
         proc.kill()

@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
+import sample_expectations as expect
 from toolkit import sample
+from toolkit.outputs import sample_company
 from toolkit.analyze import analyze
 from toolkit.config import Settings
 from toolkit.consolidate import consolidate
@@ -20,7 +22,7 @@ FLAG_NAMES = ("overdue", "due_soon", "behind", "overloaded", "blocked")
 
 @pytest.fixture(scope="module")
 def batch():
-    return run_validation([SAMPLE], Settings(), sample.SAMPLE_AS_OF)
+    return run_validation([SAMPLE], Settings(), sample.SAMPLE_AS_OF).batch
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,7 @@ def task(analysis, task_id: str):
 # ---------------------------------------------------------------- the files
 
 def test_committed_sample_equals_a_fresh_one(tmp_path):
-    paths = sample.write_sample_company(tmp_path)
+    paths = sample_company.write_sample_company(tmp_path)
     assert [p.name for p in paths] == [name for name, _ in sample.DEPARTMENTS]
     assert sorted(p.name for p in SAMPLE.glob("*.xlsx")) == sorted(p.name for p in paths)
     for path in paths:
@@ -56,7 +58,7 @@ def test_committed_sample_equals_a_fresh_one(tmp_path):
 
 
 def test_main_writes_into_the_given_folder(tmp_path):
-    assert sample.main([str(tmp_path)]) == 0
+    assert sample_company.main([str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(name for name, _ in sample.DEPARTMENTS)
 
 
@@ -71,11 +73,11 @@ def test_as_of_is_a_tuesday_and_workdays_skip_weekends():
 
 def test_findings_are_exactly_the_deliberate_ones(batch):
     found = [(f.file, f.sheet, f.cell, f.code) for f in batch.findings]
-    assert Counter(found) == Counter(sample.DELIBERATE_FINDINGS)
+    assert Counter(found) == Counter(expect.DELIBERATE_FINDINGS)
 
 
 def test_deliberate_findings_are_of_many_kinds(batch):
-    codes = {code for *_, code in sample.DELIBERATE_FINDINGS}
+    codes = {code for *_, code in expect.DELIBERATE_FINDINGS}
     assert codes == {"done-not-complete", "due-before-start", "unknown-owner", "unknown-project", "not-in-list",
                      "bad-date", "duplicate-id", "bad-scale", "kpi-no-direction", "unknown-dependency"}
     assert batch.error_count and batch.warning_count
@@ -114,15 +116,15 @@ def test_the_mixed_workbooks_are_understood(batch, merged):
 
 def test_flags_are_exactly_the_expected_ones(analysis):
     ids = {v.record.values.get("id") for v in analysis.tasks}
-    assert set(sample.EXPECTED_FLAGS) <= ids
+    assert set(expect.EXPECTED_FLAGS) <= ids
     got = {}
     for view in analysis.tasks:
         flags = flags_of(view)
         task_id = view.record.values.get("id")
-        assert flags == sample.EXPECTED_FLAGS.get(task_id, frozenset()), task_id
+        assert flags == expect.EXPECTED_FLAGS.get(task_id, frozenset()), task_id
         if flags:
             got[task_id] = flags
-    assert got == sample.EXPECTED_FLAGS
+    assert got == expect.EXPECTED_FLAGS
 
 
 @pytest.mark.parametrize("task_id, days_late", [("CS-008", 1), ("MKT-009", 2), ("IT-005", 3), ("SC-005", 4),
@@ -143,7 +145,7 @@ def test_blocked_by_status_and_by_an_overdue_dependency(analysis):
 
 
 def test_overloaded_owner_and_week(analysis):
-    assert set(analysis.overloaded_owners) == sample.OVERLOADED_OWNERS
+    assert set(analysis.overloaded_owners) == expect.OVERLOADED_OWNERS
     (week,) = [w for w in analysis.workload if w.overloaded]
     assert (week.owner, week.week, round(week.hours), week.capacity) == ("王磊", "2026-W48", 52, 40)
     assert sorted(week.task_ids) == ["WH-001", "WH-002", "WH-003"]
@@ -156,10 +158,10 @@ def test_leave_reduces_capacity_without_overload(analysis):
 
 
 def test_high_risks(analysis):
-    assert {r.record.values["id"] for r in analysis.risks if r.level == "high"} == sample.HIGH_RISK_IDS
-    assert {r.record.values["id"] for r in analysis.risks if r.review_overdue} == sample.REVIEW_OVERDUE_RISK_IDS
+    assert {r.record.values["id"] for r in analysis.risks if r.level == "high"} == expect.HIGH_RISK_IDS
+    assert {r.record.values["id"] for r in analysis.risks if r.review_overdue} == expect.REVIEW_OVERDUE_RISK_IDS
     assert {r.record.values["id"] for r in analysis.risks if r.high} == \
-        sample.HIGH_RISK_IDS | sample.REVIEW_OVERDUE_RISK_IDS
+        expect.HIGH_RISK_IDS | expect.REVIEW_OVERDUE_RISK_IDS
     closed = next(r for r in analysis.risks if r.record.values["id"] == "R-CS-03")
     assert (closed.score, closed.level) == (20, "closed")
 
@@ -167,13 +169,13 @@ def test_high_risks(analysis):
 def test_failed_milestones(analysis):
     failed = {(m.record.values["project"], m.record.values["milestone"]) for m in analysis.milestones
               if m.record.values.get("status") == "failed"}
-    assert failed == sample.FAILED_MILESTONES
+    assert failed == expect.FAILED_MILESTONES
 
 
 def test_project_health(analysis):
     rag = {p.project: p.rag for p in analysis.projects}
-    assert {name for name, colour in rag.items() if colour == "red"} == sample.EXPECTED_RED_PROJECTS
-    assert {name for name, colour in rag.items() if colour == "amber"} == sample.EXPECTED_AMBER_PROJECTS
+    assert {name for name, colour in rag.items() if colour == "red"} == expect.EXPECTED_RED_PROJECTS
+    assert {name for name, colour in rag.items() if colour == "amber"} == expect.EXPECTED_AMBER_PROJECTS
     assert rag["双12年度促销"] == "green"
 
 

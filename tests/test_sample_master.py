@@ -15,10 +15,11 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import REPO, tree_hashes
+import sample_expectations as expect
 from toolkit import sample
 from toolkit.cli import app
 from toolkit.i18n import text
-from toolkit.outputs.master_writer import FILLS, RISK_FILLS
+from toolkit.present.palette import FILLS, RISK_FILLS
 from toolkit.schema import RISKS, STATUS, TASKS
 
 DONE = next(choice for choice in STATUS if choice.key == "done")
@@ -38,7 +39,7 @@ def fill_of(cell) -> str | None:
 
 
 def expected_fill(task_id: str, status: str, lang: str) -> str | None:
-    flags = sample.EXPECTED_FLAGS.get(task_id, frozenset())
+    flags = expect.EXPECTED_FLAGS.get(task_id, frozenset())
     if "overdue" in flags:
         return FILLS["overdue"]
     if "overloaded" in flags:
@@ -79,14 +80,14 @@ def test_every_task_row_has_exactly_its_flags_and_fill(master):
     for row in rows:
         task_id = row[id_header].value
         seen.add(task_id)
-        expected = sample.EXPECTED_FLAGS.get(task_id, frozenset())
+        expected = expect.EXPECTED_FLAGS.get(task_id, frozenset())
         shown = {flag for flag, header in flag_header.items() if row[header].value not in (None, "")}
         assert shown == expected, (task_id, shown, expected)
         status = row[status_header].value
         want = expected_fill(task_id, status, lang)
         got = {fill_of(cell) for cell in row.values()}
         assert got == {want}, (task_id, got, want)
-    assert set(sample.EXPECTED_FLAGS) <= seen
+    assert set(expect.EXPECTED_FLAGS) <= seen
 
 
 def test_overload_note_names_owner_week_and_hours(master):
@@ -105,13 +106,13 @@ def test_high_risks_and_only_those_are_red(master):
     level_header = text("master.col.level", lang)
     high = {row[headers[0]].value for row in rows
             if fill_of(row[level_header]) == RISK_FILLS["high"]}
-    assert high == set(sample.HIGH_RISK_IDS)
+    assert high == set(expect.HIGH_RISK_IDS)
 
 
 def test_summary_and_projects(master):
     lang, path, output = master
-    assert str(len(sample.OVERLOADED_OWNERS)) in output
-    for project in sample.EXPECTED_RED_PROJECTS:
+    assert str(len(expect.OVERLOADED_OWNERS)) in output
+    for project in expect.EXPECTED_RED_PROJECTS:
         assert project in output
     assert "Traceback" not in output
 
@@ -122,7 +123,7 @@ def test_findings_sheet_lists_the_deliberate_errors(master):
     ws = book[text("sheet.findings", lang)]
     places = {str(c.value) for row in ws.iter_rows(min_row=2) for c in row if c.value}
     sep = text("place.sep", lang)
-    for file, sheet, cell, _code in sample.DELIBERATE_FINDINGS:
+    for file, sheet, cell, _code in expect.DELIBERATE_FINDINGS:
         assert sep.join((file, sheet, cell)) in places, (file, sheet, cell)
 
 

@@ -71,7 +71,7 @@ def test_examples_read_back_without_findings(lang):
         assert 2 <= len(table.records) <= 3, table.kind
         assert table.extra_headers == []
         assert set(table.columns) == {c.key for c in SHEETS[[s.key for s in SHEETS].index(table.kind)].columns}
-    batch = run_validation([committed(lang)], Settings(), AS_OF)
+    batch = run_validation([committed(lang)], Settings(), AS_OF).batch
     assert [(f.sheet, f.cell, f.code) for f in batch.findings] == []
 
 

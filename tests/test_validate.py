@@ -23,7 +23,7 @@ def task(task_id, **over):
 def run(make_workbook, tmp_path, files):
     for name, rows in files.items():
         make_workbook(name, {"Tasks": [TASK_HEADERS, *rows], "Team": TEAM, "Projects": PROJECTS})
-    return run_validation([tmp_path / "in"], Settings(), AS_OF)
+    return run_validation([tmp_path / "in"], Settings(), AS_OF).batch
 
 
 def places(batch):
@@ -74,7 +74,7 @@ def test_risk_scale_and_kpi_direction(make_workbook, tmp_path):
         "KPIs": [["Project", "KPI", "Target", "Direction"], ["P1", "Response time", 24, None]],
         "Projects": PROJECTS,
     })
-    batch = run_validation([tmp_path / "in"], Settings(), AS_OF)
+    batch = run_validation([tmp_path / "in"], Settings(), AS_OF).batch
     assert places(batch) == [("IT.xlsx", "D2", "bad-scale"), ("IT.xlsx", "D2", "kpi-no-direction")]
     zh = {f.code: f.message("zh") for f in batch.findings}
     assert "1–5" in zh["bad-scale"] and "方向" in zh["kpi-no-direction"]

@@ -112,7 +112,7 @@ def settings_from_dict(data: dict, base_dir: Path = Path("."), source: str = CON
         return Settings(**data, base_dir=base_dir)
     except ValidationError as exc:
         msg = _describe(exc)
-        raise ConfigError(f"{source}: {msg}", f"{source}：配置有误：{msg}") from exc
+        raise ConfigError("config_invalid", file=source, details=msg) from exc
 
 
 def load_settings(path: Path | None = None, base_dir: Path | None = None) -> Settings:
@@ -121,10 +121,10 @@ def load_settings(path: Path | None = None, base_dir: Path | None = None) -> Set
     config = path or (base / CONFIG_NAME)
     if not config.exists():
         if path is not None:
-            raise ConfigError(f"{config} does not exist", f"配置文件 {config} 不存在")
+            raise ConfigError("config_missing", path=config)
         return Settings(base_dir=base)
     try:
         data = tomllib.loads(config.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{config.name}: cannot be parsed: {exc}", f"{config.name} 无法解析：{exc}") from exc
+        raise ConfigError("config_parse", file=config.name, reason=exc) from exc
     return settings_from_dict(data, base_dir=config.parent.resolve(), source=config.name)

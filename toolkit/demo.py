@@ -9,8 +9,10 @@ from pathlib import Path
 from . import pipeline
 from .config import Settings
 from .i18n import text
-from .outputs.annotate import write_annotated_copy
-from .sample import SAMPLE_AS_OF, write_sample_company
+from .outputs.sample_company import write_sample_company
+from .present.findings import findings_text
+from .run import Run
+from .sample import SAMPLE_AS_OF
 
 REPO_SAMPLE = Path(__file__).resolve().parent.parent / "workbooks" / "sample"
 
@@ -24,38 +26,29 @@ def sample_folder(scratch: Path) -> Path:
     return folder
 
 
-def findings_report(batch, lang: str) -> str:
-    lines = [f"{f.place(lang)}\t{text('severity.' + f.severity.value, lang)}\t{f.code}\t{f.message(lang)}"
-             for f in batch.findings]
-    lines.append(text("validate.summary", lang, files=len(batch.workbooks), errors=batch.error_count,
-                      warnings=batch.warning_count))
-    return "\n".join(lines) + "\n"
-
-
-def run_demo(output: Path, lang: str, *, stamp: str, show: Callable[[str], None]) -> pipeline.ConsolidationResult:
+def run_demo(output: Path, lang: str, *, stamp: str, show: Callable[[str], None]) -> Run:
+    """Findings (en + zh), annotated copies, then two consolidations a week apart (so the
+    master has Changes) into `output`; returns the second run."""
     output.mkdir(parents=True, exist_ok=True)
     settings = Settings(base_dir=output, language=lang)
     sample = sample_folder(output)
     show(text("demo.sample", lang, folder=sample))
 
-    batch = pipeline.run_validation([sample], settings, SAMPLE_AS_OF)
+    run = pipeline.run_validation([sample], settings, SAMPLE_AS_OF)
     reports = {}
     for language in ("en", "zh"):
         reports[language] = output / f"findings_{language}.txt"
-        reports[language].write_text(findings_report(batch, language), encoding="utf-8")
+        reports[language].write_text(findings_text(run.findings, language), encoding="utf-8")
     show(text("demo.findings", lang, en=reports["en"], zh=reports["zh"]))
 
     annotated = output / "annotated"
     shutil.rmtree(annotated, ignore_errors=True)
-    annotated.mkdir()
-    for wb in batch.workbooks:
-        if wb.readable:
-            write_annotated_copy(wb.path, [f for f in batch.findings if f.file == wb.file], annotated, lang)
+    pipeline.write_annotated_copies(run, annotated, lang)
     show(text("demo.annotated", lang, folder=annotated))
 
     # a fresh history: a run one week earlier, then today's, so the Changes sheet has content
-    (output / "history.sqlite").unlink(missing_ok=True)
-    master = output / "master.xlsx"
+    (output / pipeline.HISTORY_NAME).unlink(missing_ok=True)
+    master = output / pipeline.MASTER_NAME
     week_before = SAMPLE_AS_OF - timedelta(days=7)
     show(text("demo.week_before", lang, day=week_before.isoformat()))
     pipeline.run_consolidation([sample], settings, week_before, output=master, stamp=f"{stamp} a", lang=lang)

@@ -81,17 +81,24 @@ def _localized(value: Any, lang: str) -> Any:
 
 
 class ToolkitError(Exception):
-    """A run cannot go on (bad config, no inputs, output not writable). Shown as `Error: …`."""
+    """A run cannot go on (bad config, no inputs, output not writable). Shown as `Error: …`.
+
+    `code` names an entry `error.<code>` of the catalogue (`toolkit/i18n/errors.py`); `params`
+    fill it. The exit code is the class's.
+    """
 
     exit_code = 2
 
-    def __init__(self, en: str, zh: str | None = None):
-        super().__init__(en)
-        self.en = en
-        self.zh = zh or en
+    def __init__(self, code: str, /, **params: Any):
+        self.code = code
+        self.params = params
+        super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
-        return self.zh if lang == "zh" else self.en
+        try:
+            return text(f"error.{self.code}", lang, **{k: _localized(v, lang) for k, v in self.params.items()})
+        except (KeyError, IndexError):   # an unknown code still says something useful
+            return f"{self.code}: {self.params}"
 
 
 class ConfigError(ToolkitError):

@@ -106,8 +106,7 @@ class History:
             self.engine: Engine = create_engine(url)
             metadata.create_all(self.engine)
         except SQLAlchemyError as exc:
-            raise OutputError(f"cannot open the history database {_safe_url(url)}: {exc}",
-                              f"无法打开历史数据库 {_safe_url(url)}：{exc}") from exc
+            raise OutputError("history_open", url=_safe_url(url), reason=exc) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -143,8 +142,7 @@ class History:
                          "percent": r.percent, "overdue": r.overdue}
                         for r in rows.values()])
         except SQLAlchemyError as exc:
-            raise OutputError(f"cannot store the snapshot in {_safe_url(self.url)}: {exc}",
-                              f"无法将快照写入 {_safe_url(self.url)}：{exc}") from exc
+            raise OutputError("history_store", url=_safe_url(self.url), reason=exc) from exc
         return snapshot_id
 
     # ------------------------------------------------------------ reading

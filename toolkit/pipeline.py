@@ -9,18 +9,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import Finding, InputError
 from .inputs.reader import read_workbook
 from .inputs.safe_open import discover_inputs
 from .model import Batch
-
-if TYPE_CHECKING:
-    from .consolidate import Consolidated
-    from .results import Analysis
+from .run import FindingsReport, Run, SnapshotRef
 from .validate import sort_findings, validate_batch
+
+MASTER_NAME = "master.xlsx"
+HISTORY_NAME = "history.sqlite"
 
 Progress = Callable[[Path], None]
 
@@ -31,7 +30,7 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
     files, found = discover_inputs([Path(p) for p in paths])
     if not files and not found:
         shown = ", ".join(str(p) for p in paths)
-        raise InputError(f"no workbooks found in {shown}", f"在 {shown} 中未找到工作簿")
+        raise InputError("no_inputs", paths=shown)
     if on_count:
         on_count(len(files))
     workbooks = []
@@ -48,90 +47,111 @@ def _labels(files: list[Path]) -> list[str]:
     return [f.name if names[f.name] == 1 else f"{f.parent.name}/{f.name}" for f in files]
 
 
-def run_validation(paths: Sequence[Path], settings: Settings, as_of: date,
+def run_validation(paths: Sequence[Path] | None, settings: Settings, as_of: date,
                    progress: Progress | None = None,
-                   on_count: Callable[[int], None] | None = None) -> Batch:
-    batch = read_inputs(paths, settings, progress, on_count)
+                   on_count: Callable[[int], None] | None = None) -> Run:
+    """read → validate -> a Run holding the batch and its findings report.
+
+    `paths` default to the configured `paths.inputs`.
+    """
+    batch = read_inputs(paths or [settings.resolve(settings.paths.inputs)], settings, progress, on_count)
     batch.findings = sort_findings(batch.findings + validate_batch(batch, as_of))
-    return batch
+    return Run(as_of=as_of, settings=settings, batch=batch, findings=FindingsReport.of(batch))
 
 
-@dataclass
-class FileSummary:
-    file: str
-    errors: int
-    warnings: int
-    readable: bool
+def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: date, *,
+                      output: Path | None = None, stamp: str, lang: str | None = None,
+                      progress: Progress | None = None, on_count: Callable[[int], None] | None = None,
+                      lock_timeout: float = 60.0) -> Run:
+    """read → validate → consolidate → analyze → history → write the master (safely) -> the Run.
 
-
-def summarize_files(batch: Batch) -> list[FileSummary]:
-    by_file: dict[str, list[Finding]] = {}
-    for finding in batch.findings:
-        by_file.setdefault(finding.file, []).append(finding)
-    summaries = []
-    for wb in batch.workbooks:
-        found = by_file.get(wb.file, [])
-        summaries.append(FileSummary(wb.file, sum(f.is_error for f in found),
-                                     sum(not f.is_error for f in found), wb.readable))
-    return summaries
-
-
-@dataclass
-class ConsolidationResult:
-    master: Path
-    conflict: bool                 # saved as a conflict copy because the master was open/locked
-    backup: Path | None
-    batch: Batch
-    consolidated: "Consolidated"
-    analysis: "Analysis"
-    changes: list
-    previous_snapshot: date | None
-
-    @property
-    def red_projects(self) -> list[str]:
-        return [p.project for p in self.analysis.projects if p.rag == "red"]
-
-
-def run_consolidation(paths: Sequence[Path], settings: Settings, as_of: date, *, output: Path,
-                      stamp: str, lang: str | None = None, progress: Progress | None = None,
-                      on_count: Callable[[int], None] | None = None,
-                      lock_timeout: float = 60.0) -> ConsolidationResult:
-    """read → validate → consolidate → analyze → history → write the master (safely).
-
-    `stamp` names backups and conflict copies (the caller reads the clock, not this).
+    `paths` default to `paths.inputs` and `output` to `master_path(settings)`. `stamp` names
+    backups, conflict copies and the snapshot (the caller reads the clock, not this).
     """
     from .analyze import analyze
     from .consolidate import consolidate
     from .history import History
-    from .outputs.master_writer import read_carried_columns, write_master
+    from .inputs.previous_master import read_carried_columns
+    from .outputs.master import write_master
     from .outputs.safe_output import publish, run_lock
 
     language = lang or settings.language
-    output = output.resolve()
+    output = (output or master_path(settings)).resolve()
+    url = history_url(settings, output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    with run_lock(output.parent, timeout=lock_timeout), History(history_url(settings, output)) as history:
-        batch = run_validation(paths, settings, as_of, progress, on_count)
-        merged = consolidate(batch)
-        analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],
-                           merged["risks"], merged["milestones"], settings, as_of)
+    with run_lock(output.parent, timeout=lock_timeout), History(url) as history:
+        run = run_validation(paths, settings, as_of, progress, on_count)
+        run.consolidated = merged = consolidate(run.batch)
+        run.analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],
+                               merged["risks"], merged["milestones"], settings, as_of)
+        run.history_url = url
         previous = history.previous_snapshot(as_of)
-        changes = history.changes_between(previous.rows, analysis.tasks, as_of) if previous else []
-        carried_headers, carried = read_carried_columns(output, set(merged.extra_task_headers))
+        if previous is not None:
+            run.changes = history.changes_between(previous.rows, run.analysis.tasks, as_of)
+            run.compared_with = SnapshotRef(previous.as_of, previous.label)
+        carried = read_carried_columns(output, set(merged.extra_task_headers))
 
         def write(target: Path) -> None:
-            write_master(target, analysis=analysis, team=merged["team"], projects=merged["projects"],
-                         lessons=merged["lessons"], changes=changes, findings=batch.findings,
-                         lang=language, as_of=as_of, extra_task_headers=merged.extra_task_headers,
-                         carried=carried, carried_headers=carried_headers)
+            write_master(target, run, language, carried=carried)
 
         published = publish(write, output, keep_backups=settings.backups_keep, stamp=stamp)
-        history.store_snapshot(as_of, analysis.tasks, label=stamp)
-    return ConsolidationResult(published.path, published.conflict, published.backup, batch, merged,
-                               analysis, changes, previous.as_of if previous else None)
+        run.master, run.conflict, run.backup = published.path, published.conflict, published.backup
+        history.store_snapshot(as_of, run.analysis.tasks, label=stamp)
+    return run
+
+
+def master_path(settings: Settings) -> Path:
+    """Where the master lives: `master.xlsx` in the configured output folder."""
+    return settings.resolve(settings.paths.output) / MASTER_NAME
 
 
 def history_url(settings: Settings, output: Path) -> str:
     """The configured database URL, else a SQLite file beside the master."""
     if settings.history_url:
         return settings.history_url
-    return f"sqlite:///{(output.parent / 'history.sqlite').as_posix()}"
+    return f"sqlite:///{(output.parent / HISTORY_NAME).as_posix()}"
+
+
+def uses_own_history(settings: Settings, output: Path) -> bool:
+    """True when a master written to `output` keeps a history apart from the configured one
+    (an explicit `-o` outside the configured output folder): entry points say so."""
+    if settings.history_url:
+        return False
+    return output.resolve().parent != master_path(settings).resolve().parent
+
+
+@dataclass(frozen=True)
+class AnnotateOutcome:
+    """What became of one readable input when annotated copies were asked for."""
+
+    file: str
+    copy: Path | None = None           # the annotated copy written
+    skipped: bool = False              # not an xlsx/xlsm workbook: only those can be marked up
+    problem: Finding | None = None     # openpyxl could not load it
+
+
+def write_annotated_copies(run: Run, folder: Path, lang: str) -> list[AnnotateOutcome]:
+    """An annotated copy of every readable input in `folder` (created if needed).
+
+    Two inputs of one name (a/IT.xlsx, b/IT.xlsx) get distinct names ("a - IT.xlsx").
+    Raises OutputError when the folder or a copy cannot be written.
+    """
+    from .errors import FileRejected, OutputError
+    from .outputs.annotate import write_annotated_copy
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError("output_not_writable", folder=folder, reason=exc.strerror or exc) from exc
+    outcomes = []
+    for wb in run.batch.workbooks:
+        if not wb.readable:
+            continue
+        try:
+            written = write_annotated_copy(wb.path, list(run.findings.for_file(wb.file)), folder, lang,
+                                           name=wb.file.replace("/", " - "), limits=run.settings.limits)
+        except FileRejected as rejected:
+            outcomes.append(AnnotateOutcome(wb.file, problem=rejected.finding))
+        else:
+            outcomes.append(AnnotateOutcome(wb.file, copy=written, skipped=written is None))
+    return outcomes

@@ -1,16 +1,14 @@
 """A reproducible sample company: five department workbooks around a fixed as-of date.
 
-`python -m toolkit.sample` (or `make sample`) rewrites `workbooks/sample/`. The demo, the
+`python -m toolkit.outputs.sample_company` (or `make sample`) rewrites `workbooks/sample/`. The demo, the
 README examples and the master-tracker tests all run on these files, so every scenario in
 them is deliberate and written down here:
 
-- `DELIBERATE_FINDINGS`: every validation finding the sample must give, and no other;
-- `EXPECTED_FLAGS`: the flags of every flagged task (a task not listed has none);
-- `OVERLOADED_OWNERS`, `HIGH_RISK_IDS`, `REVIEW_OVERDUE_RISK_IDS`, `FAILED_MILESTONES`,
-  `EXPECTED_RED_PROJECTS`: what the analysis must conclude.
+what each must give is written down in `tests/sample_expectations.py` (findings, flags,
+conclusions of the analysis), and `tests/test_sample_files.py` checks that the committed files
+equal freshly generated ones and that the real pipeline gives exactly these answers.
 
-`tests/test_sample_files.py` checks that the committed files equal freshly generated ones and
-that the real pipeline gives exactly these answers.
+This module is data only (plans of sheets and rows); `toolkit.outputs.sample_company` writes them.
 
 Dates are working days (Monday–Friday) counted from `SAMPLE_AS_OF`, a Tuesday in ISO week
 2026-W48. Every open task lies in November–December 2026, where the Chinese holiday calendar
@@ -19,15 +17,12 @@ The files are byte-for-byte reproducible (fixed document dates, no clock).
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
-from .schema import SHEETS_BY_KEY, ColType
+from .schema import SHEETS_BY_KEY
 
 SAMPLE_AS_OF = date(2026, 11, 24)          # a Tuesday; ISO week 2026-W48 runs 23–29 November
 SAMPLE_FOLDER = Path("workbooks/sample")
@@ -62,89 +57,6 @@ W = workday   # W(0) = Tue 24 Nov, W(-1) = Mon 23 Nov, W(-2) = Fri 20 Nov, W(3) 
 
 def _zh_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-# ====================================================================== the expected answers
-
-# (file, sheet as named in the file, cell, finding code): exactly the findings of the sample.
-DELIBERATE_FINDINGS: list[tuple[str, str, str, str]] = [
-    # CS-013 is Done but only 80 % complete (a warning)
-    (CS, "任务清单", "I14", "done-not-complete"),
-    # CS-014: Due 1 Dec typed before Start 10 Dec
-    (CS, "任务清单", "G15", "due-before-start"),
-    # the promotion's GMV KPI has no Direction
-    (MKT, "关键指标", "G5", "kpi-no-direction"),
-    # MKT-010: status "待定" is not one of the list
-    (MKT, "任务清单", "H11", "not-in-list"),
-    # MKT-011: project "双12年度促销" (a typo of 双十二年度促销) is in no Projects sheet
-    (MKT, "任务清单", "B12", "unknown-project"),
-    # IT-011: owner 张伟 (left the company) is in no Team sheet
-    (IT, "Tasks", "E12", "unknown-owner"),
-    # IT-012 depends on IT-021, which does not exist (a typo)
-    (IT, "Tasks", "L13", "unknown-dependency"),
-    # SC-003 is used by Warehouse and Purchasing for two different tasks
-    (WH, "任务清单", "A14", "duplicate-id"),
-    (PU, "Tasks", "A4", "duplicate-id"),
-    # SC-008: Due typed as "下周五" (next Friday), not a date
-    (PU, "Tasks", "G9", "bad-date"),
-    # R-SC-02: probability 7 on a 1–5 scale
-    (PU, "Risks", "D3", "bad-scale"),
-]
-
-# Task ID -> flags; every task with any flag is here, with all of its flags.
-EXPECTED_FLAGS: dict[str, frozenset[str]] = {
-    # overdue 7 working days (due Fri 13 Nov) at 60 %: also behind (expected 100 % once past due)
-    "CS-005": frozenset({"overdue", "behind"}),
-    # due Thu 26 Nov, 2 working days left
-    "CS-006": frozenset({"due_soon"}),
-    # 5 of 11 working days gone (45 %) but 20 % done: 25 points behind
-    "CS-007": frozenset({"behind"}),
-    # overdue 1 working day (due Mon 23 Nov) at 90 %: 10 points, not behind
-    "CS-008": frozenset({"overdue"}),
-    # due Fri 27 Nov: 3 working days left, the last day of "due soon"
-    "CS-010": frozenset({"due_soon"}),
-    # the promotion landing page: overdue 3 working days (due Thu 19 Nov) at 70 %: also behind
-    "IT-005": frozenset({"overdue", "behind"}),
-    # 10 of 16 working days gone (62.5 %) but 40 % done
-    "IT-008": frozenset({"behind"}),
-    # due Wed 25 Nov, 1 working day left
-    "IT-010": frozenset({"due_soon"}),
-    # waits for IT-005 (another department), which is overdue: blocked by the dependency
-    "MKT-004": frozenset({"blocked"}),
-    # due Thu 26 Nov
-    "MKT-005": frozenset({"due_soon"}),
-    # due today: 0 working days left, due soon but not overdue
-    "MKT-006": frozenset({"due_soon"}),
-    # 10 of 18 working days gone (56 %) but 20 % done
-    "MKT-007": frozenset({"behind"}),
-    # due Friday 20 Nov: overdue across the weekend, 2 working days late; 85 % done, not behind
-    "MKT-009": frozenset({"overdue"}),
-    # 王磊's week 2026-W48: WH-001 20 h + WH-002 16 h + WH-003 16 h = 52 h of 40 h
-    "WH-001": frozenset({"due_soon", "overloaded"}),
-    "WH-002": frozenset({"overloaded"}),
-    "WH-003": frozenset({"due_soon", "overloaded"}),
-    # due Fri 27 Nov
-    "WH-007": frozenset({"due_soon"}),
-    # 12 of 21 working days gone (57 %) but 10 % done
-    "WH-010": frozenset({"behind"}),
-    # status Blocked (waiting for the legal review of the contract)
-    "SC-004": frozenset({"blocked"}),
-    # overdue 4 working days (due Wed 18 Nov) at 90 %
-    "SC-005": frozenset({"overdue"}),
-}
-
-OVERLOADED_OWNERS: frozenset[str] = frozenset({"王磊"})
-# open risks scoring probability × impact >= 15 (thresholds.risk_high)
-HIGH_RISK_IDS: frozenset[str] = frozenset({"R-CS-01", "R-PR-01", "R-PR-02"})
-# open risks past their review date (also "high risk" by DESIGN.md, whatever their score)
-REVIEW_OVERDUE_RISK_IDS: frozenset[str] = frozenset({"R-SC-01"})
-FAILED_MILESTONES: frozenset[tuple[str, str]] = frozenset({(P_CS, "系统上线验收")})
-# 客服系统升级: failed acceptance, a task 7 days late, a high risk;
-# 双十二年度促销: two high risks. 供应链流程优化 stays amber (overdue only 4 days, 1 of 15 open
-# tasks; behind, blocked, overloaded, an amber risk past review, a milestone past due);
-# 双12年度促销 (the typo) has one unflagged task: green.
-EXPECTED_RED_PROJECTS: frozenset[str] = frozenset({P_CS, P_PR})
-EXPECTED_AMBER_PROJECTS: frozenset[str] = frozenset({P_SC})
 
 
 # ====================================================================== the workbooks
@@ -562,70 +474,3 @@ def _purchasing() -> list[SheetPlan]:
 
 
 WORKBOOKS = {CS: _customer_service, IT: _it, MKT: _marketing, WH: _warehouse, PU: _purchasing}
-
-
-# ====================================================================== writing
-
-def _write_workbook(path: Path, plans: list[SheetPlan]) -> None:
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                               "strings_to_urls": False})
-    workbook.set_properties({"created": FIXED_CREATED, "author": "Ops Tracker Toolkit sample"})
-    font = {"font_name": "Microsoft YaHei", "font_size": 10}
-    header_fmt = workbook.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    title_fmt = workbook.add_format({**font, "bold": True, "font_size": 14})
-    cell_fmt = {
-        ColType.DATE: workbook.add_format({**font, "num_format": "yyyy-mm-dd"}),
-        ColType.PERCENT: workbook.add_format({**font, "num_format": "0%"}),
-    }
-    plain = workbook.add_format(font)
-    for plan in plans:
-        sheet = workbook.add_worksheet(plan.name)
-        spec = SHEETS_BY_KEY[plan.kind]
-        top = 0
-        if plan.title:
-            sheet.merge_range(0, 0, 0, min(len(plan.columns), 6) - 1, plan.title, title_fmt)
-            top = 2
-        sheet.freeze_panes(top + 1, 0)
-        for col, key in enumerate(plan.columns):
-            column = None if key in plan.extras else spec.column(key)
-            fmt = cell_fmt.get(column.type, plain) if column else plain
-            if column is not None and column.type is ColType.PERCENT and plan.kind == "tasks" and \
-                    any(isinstance(r.get(key), (int, float)) and r.get(key) > 1 for r in plan.rows):
-                fmt = plain   # this team types points (50), not fractions
-            sheet.set_column(col, col, column.width if column else 16, fmt)
-            sheet.write_string(top, col, plan.header(key), header_fmt)
-        for offset, row in enumerate(plan.rows, start=top + 1):
-            for col, key in enumerate(plan.columns):
-                value = row.get(key)
-                if value is None:
-                    continue
-                if isinstance(value, date):
-                    sheet.write_datetime(offset, col, datetime(value.year, value.month, value.day))
-                elif isinstance(value, (int, float)):
-                    sheet.write_number(offset, col, value)
-                else:
-                    sheet.write_string(offset, col, str(value))
-    workbook.close()
-
-
-def write_sample_company(folder: Path) -> list[Path]:
-    """Write the five department workbooks into `folder`; return their paths in DEPARTMENTS order."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, _department in DEPARTMENTS:
-        path = folder / name
-        _write_workbook(path, WORKBOOKS[name]())
-        paths.append(path)
-    return paths
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    folder = Path(args[0]) if args else SAMPLE_FOLDER
-    for path in write_sample_company(folder):
-        print(path)   # an entry point: says what it wrote
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

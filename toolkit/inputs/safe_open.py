@@ -113,9 +113,9 @@ def discover_inputs(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
             if not _is_lock_file(given):
                 take(given)
         elif given.exists() or given.is_symlink():
-            raise InputError(f"not a file or folder: {given}", f"不是文件或文件夹：{given}")
+            raise InputError("not_file_or_folder", path=given)
         else:
-            raise InputError(f"no such file or folder: {given}", f"文件或文件夹不存在：{given}")
+            raise InputError("not_found", path=given)
     return files, findings
 
 

@@ -61,8 +61,7 @@ def write_annotated_copy(source: Path, findings: list[Finding], out_dir: Path, l
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / (name or source.name)
     if target.resolve() == source.resolve():
-        raise OutputError(text("annotate.same_file", "en", file=source.name),
-                          text("annotate.same_file", "zh", file=source.name))
+        raise OutputError("annotate_same_file", file=source.name)
     scratch = tempfile.mkdtemp(prefix=".annotate-", dir=out_dir)
     try:
         copy = Path(scratch) / ("input" + source.suffix)
@@ -100,8 +99,7 @@ def _save(book: Workbook, saved: Path, target: Path) -> None:
             book.save(saved)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise OutputError(text("annotate.not_written", "en", path=target, reason=reason),
-                          text("annotate.not_written", "zh", path=target, reason=reason)) from exc
+        raise OutputError("annotate_not_written", path=target, reason=reason) from exc
     finally:
         if book.vba_archive is not None:
             book.vba_archive.close()

@@ -78,11 +78,11 @@ def publish(write: Callable[[Path], None], dest: Path, *, keep_backups: int, sta
     dest = Path(dest)
     folder = dest.parent
     if not folder.is_dir():
-        raise OutputError(f"the output folder {folder} does not exist", f"输出文件夹 {folder} 不存在")
+        raise OutputError("output_folder_missing", folder=folder)
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{dest.stem}.", suffix=dest.suffix)
     except OSError as exc:
-        raise OutputError(f"cannot write in {folder}: {exc}", f"无法在 {folder} 中写入：{exc}") from exc
+        raise OutputError("output_not_writable", folder=folder, reason=exc) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -122,9 +122,7 @@ def _to_conflict(tmp: Path, dest: Path, stamp: str) -> Path:
     try:
         os.replace(tmp, target)
     except OSError as exc:
-        raise OutputError(
-            f"{dest.name} is open or locked and no conflict copy could be saved in {dest.parent}: {exc}",
-            f"{dest.name} 正被打开或锁定，且无法在 {dest.parent} 中另存副本：{exc}") from exc
+        raise OutputError("output_conflict_failed", file=dest.name, folder=dest.parent, reason=exc) from exc
     return target
 
 
@@ -137,8 +135,7 @@ def _backup(dest: Path, stamp: str, keep: int) -> Path | None:
         target.parent.mkdir(exist_ok=True)
         shutil.copy2(dest, target)
     except OSError as exc:
-        raise OutputError(f"cannot keep a backup of {dest.name} in {target.parent}: {exc}",
-                          f"无法在 {target.parent} 中备份 {dest.name}：{exc}") from exc
+        raise OutputError("backup_failed", file=dest.name, folder=target.parent, reason=exc) from exc
     return target
 
 
@@ -170,8 +167,7 @@ def run_lock(folder: Path, timeout: float) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout as exc:
-        raise OutputError(f"another consolidation is running in {folder}; try again later",
-                          f"另一个汇总任务正在 {folder} 中运行，请稍后再试") from exc
+        raise OutputError("locked", folder=folder) from exc
     try:
         yield
     finally:

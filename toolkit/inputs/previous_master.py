@@ -1,0 +1,106 @@
+"""The previous master, read back for the columns a user added by hand to its Tasks sheet.
+
+Headers the toolkit does not produce in either language and that are not a team's extra column
+are read back by Task ID and written again in the next master for tasks that still exist. When
+a Task ID occurs twice, both rows get the values of its first occurrence in the old master.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine as calamine
+
+from .. import i18n
+from ..schema import TASKS, normalize_header
+
+# the toolkit's own columns of the Tasks sheet (keys of i18n.TEXT), never carried
+FLAG_COLUMNS = ("master.col.overdue", "master.col.due_soon", "master.col.behind",
+                "master.col.overloaded", "master.col.blocked")
+SOURCE_COLUMNS = ("master.col.source_file", "master.col.source_sheet", "master.col.source_row")
+
+
+@dataclass(frozen=True)
+class CarriedColumns:
+    """Hand-added columns of the old master: their headers, and their values by Task ID."""
+
+    headers: list[str] = field(default_factory=list)
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def toolkit_task_headers() -> set[str]:
+    """Every header the toolkit writes on the Tasks sheet, in both languages, normalized."""
+    names = set()
+    for col in TASKS.columns:
+        names.update({normalize_header(col.en), normalize_header(col.zh), normalize_header(col.key),
+                      *(normalize_header(a) for a in col.aliases)})
+    for key in (*FLAG_COLUMNS, *SOURCE_COLUMNS):
+        names.update(normalize_header(s) for s in i18n.TEXT[key])
+    names.discard("")
+    return names
+
+
+def read_carried_columns(master_path: Path, known_headers: set[str]) -> CarriedColumns:
+    """Columns a user added by hand to the Tasks sheet of an existing master, by Task ID.
+
+    Headers the toolkit writes (either language) and `known_headers` (the teams' own extra
+    columns, which come from the inputs) are not carried. Missing or unreadable master: none.
+    """
+    path = Path(master_path)
+    if not path.is_file():
+        return CarriedColumns()
+    try:
+        wb = calamine.CalamineWorkbook.from_path(str(path))
+        names = {normalize_header(TASKS.en), normalize_header(TASKS.zh)}
+        sheet_name = next((n for n in wb.sheet_names if normalize_header(n) in names), None)
+        if sheet_name is None:
+            return CarriedColumns()
+        rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    except Exception:   # an unreadable old master must not stop the new one  # noqa: BLE001
+        return CarriedColumns()
+
+    id_names = {normalize_header(TASKS.column("id").en), normalize_header(TASKS.column("id").zh)}
+    header_index = next((i for i, row in enumerate(rows[:30])
+                         if any(normalize_header(v) in id_names for v in row)), None)
+    if header_index is None:
+        return CarriedColumns()
+    header_row = rows[header_index]
+    id_col = next(i for i, v in enumerate(header_row) if normalize_header(v) in id_names)
+    skip = toolkit_task_headers() | {normalize_header(h) for h in known_headers}
+    carried_cols: list[tuple[int, str]] = []
+    taken: set[str] = set()
+    for i, value in enumerate(header_row):
+        header = "" if value is None else str(value).strip()
+        if not header or normalize_header(header) in skip or header in taken:
+            continue
+        taken.add(header)
+        carried_cols.append((i, header))
+    if not carried_cols:
+        return CarriedColumns()
+    carried: dict[str, dict] = {}
+    for row in rows[header_index + 1:]:
+        if id_col >= len(row):
+            continue
+        task_id = _id_text(row[id_col])
+        if not task_id or task_id in carried:
+            continue
+        kept = {header: _plain(row[i]) for i, header in carried_cols
+                if i < len(row) and row[i] is not None and row[i] != ""}
+        if kept:
+            carried[task_id] = kept
+    return CarriedColumns([h for _, h in carried_cols], carried)
+
+
+def _id_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

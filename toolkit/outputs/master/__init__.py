@@ -1,0 +1,68 @@
+"""The master tracker (`master.xlsx`): a Run laid out as sheets, written fresh with XlsxWriter.
+
+Sheets, in order: Dashboard, Tasks, Workload, Risks, KPIs, Milestones, Projects, Lessons, Changes,
+Findings; one module each (or per group), every word from `i18n` and `present` in the chosen
+language. `book.py` holds the rules every sheet keeps (values never become formulas, formats
+created once, constant memory).
+
+- **Row fills on Tasks**, by precedence: overdue red > overloaded orange > due soon / behind
+  amber > done grey (`present.marks.row_mark`); the legend is on the Dashboard.
+- A value the reader could not understand (None in `values`) is shown as the raw text the user
+  typed, so the master never hides what is in the department workbook.
+- Carried columns (`inputs.previous_master.read_carried_columns`) are written again for tasks
+  that still exist.
+- Links in Findings use `external:<path>#'Sheet'!D14` (Excel opens the department workbook at
+  the cell); past Excel's limit of 65 530 links per sheet the place is shown as text.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+
+from ...inputs.previous_master import CarriedColumns
+from ...run import Run
+from .book import MasterBook
+from .changes import write_changes
+from .dashboard import write_dashboard
+from .findings import write_findings
+from .registers import (
+    write_kpis,
+    write_lessons,
+    write_milestones,
+    write_projects,
+    write_risks,
+)
+from .tasks import write_tasks
+from .workload import write_workload
+
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "constant_memory": True,
+    "remove_timezone": True,
+}
+
+SHEET_WRITERS = (write_dashboard, write_tasks, write_workload, write_risks, write_kpis, write_milestones,
+                 write_projects, write_lessons, write_changes, write_findings)
+
+
+def write_master(path: Path, run: Run, lang: str, *, carried: CarriedColumns | None = None) -> None:
+    """Write the master of `run` to `path` (a new file; `safe_output.publish` puts it in place)."""
+    analysis = run.require_analysis()
+    merged = run.consolidated
+    assert merged is not None
+    carried = carried or CarriedColumns()
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    try:
+        book = MasterBook(wb, analysis, list(merged["team"]), list(merged["projects"]), list(merged["lessons"]),
+                          list(run.changes), list(run.findings.findings), lang, run.as_of,
+                          list(merged.extra_task_headers), carried.values, list(carried.headers))
+        for write_sheet in SHEET_WRITERS:
+            write_sheet(book)
+    finally:
+        wb.close()
+
+
+__all__ = ["CarriedColumns", "WORKBOOK_OPTIONS", "write_master"]

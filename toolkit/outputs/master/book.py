@@ -1,0 +1,204 @@
+"""The master workbook being written: formats, the run's pieces and the helpers every sheet uses.
+
+Rules kept here for every sheet:
+
+- **Nothing a user typed becomes a formula.** Every value goes through `write_value`: text by
+  `write_string` (so "=HYPERLINK(…)", "+cmd|' /C calc'!A0", "@SUM(1)" and "-2+3" stay text),
+  numbers by `write_number`, dates by `write_datetime`, None as a blank. The workbook is also opened
+  with `strings_to_formulas/urls/numbers` off. Control characters (except tab and newline) are
+  removed and text longer than Excel's 32 767 characters is cut, so no input can crash the writer.
+- **Formats are created once** per workbook (a small cache keyed by style), never per cell.
+- **constant_memory** mode: rows are flushed to disk as they are written, so each sheet is
+  written top to bottom, row by row (strings inline; Excel, LibreOffice and openpyxl read both).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from ... import i18n
+from ...errors import Finding
+from ...model import Record
+from ...present.labels import fmt_number, rag_label, record_values
+from ...present.palette import (
+    FAR_OVER_RATIO,
+    FILL_ORDER,
+    FILLS,
+    HEADER_FILL,
+    HEAT,
+    NEAR_RATIO,
+)
+from ...results import Analysis, Change, TaskView
+from ...schema import TASKS, SheetSpec
+
+DATE_FORMAT = "yyyy-mm-dd"
+MAX_TEXT = 32_767            # Excel's limit of characters in a cell
+MAX_LINKS = 65_530           # Excel's limit of hyperlinks in a worksheet
+MAX_URL = 2_000              # XlsxWriter refuses longer URLs (Excel: 2 079)
+
+
+from ...inputs.previous_master import FLAG_COLUMNS, SOURCE_COLUMNS
+
+_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+# ---------------------------------------------------------------- values
+
+def clean_text(value: str) -> str:
+    """`value` without control characters (tab and newline kept), cut to Excel's cell limit."""
+    if _BAD_CHARS.search(value):
+        value = _BAD_CHARS.sub("", value)
+    if len(value) > MAX_TEXT:
+        value = value[:MAX_TEXT]
+    return value
+
+
+def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """Write one value as what it is: text as text (never a formula), numbers, dates, blanks."""
+    if value is None or value == "":
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+        return
+    if isinstance(value, str):
+        ws.write_string(row, col, clean_text(value), fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float, Decimal)):
+        number = float(value)
+        if math.isfinite(number):
+            ws.write_number(row, col, number, fmt)
+        else:
+            ws.write_string(row, col, str(value), fmt)
+    elif isinstance(value, (datetime, date, time)):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        ws.write_string(row, col, clean_text(", ".join(str(v) for v in value)), fmt)
+    else:
+        ws.write_string(row, col, clean_text(str(value)), fmt)
+
+
+
+
+
+class Styles:
+    """Every format of the workbook, created once and reused (XlsxWriter formats are per workbook)."""
+
+    KINDS = {"text": {}, "wrap": {"text_wrap": True, "valign": "top"}, "date": {"num_format": DATE_FORMAT},
+             "percent": {"num_format": "0%"}, "number": {"num_format": "General"}, "int": {"num_format": "0"},
+             "points": {"num_format": "0"}}
+
+    def __init__(self, wb: Any):
+        self.wb = wb
+        self._cache: dict[tuple, Any] = {}
+        self.header = wb.add_format({"bold": True, "bg_color": HEADER_FILL, "border": 1, "text_wrap": True,
+                                     "valign": "top"})
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.subtitle = wb.add_format({"bold": True, "font_size": 11})
+        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
+        # the Tasks grid: kind × fill, created up front
+        self.task = {fill: {kind: self.get(kind, FILLS.get(fill or "")) for kind in self.KINDS}
+                     for fill in (None, *FILL_ORDER)}
+
+    def get(self, kind: str = "text", fill: str | None = None, bold: bool = False, font: str | None = None,
+            num_format: str | None = None) -> Any:
+        key = (kind, fill, bold, font, num_format)
+        fmt = self._cache.get(key)
+        if fmt is None:
+            props = dict(self.KINDS.get(kind, {}))
+            if fill:
+                props.update({"bg_color": fill, "pattern": 1})
+            if bold:
+                props["bold"] = True
+            if font:
+                props["font_color"] = font
+            if num_format:
+                props["num_format"] = num_format
+            fmt = self.wb.add_format(props)
+            self._cache[key] = fmt
+        return fmt
+
+
+
+class MasterBook:
+    """One master being written: the workbook, its formats, the language and the run's pieces."""
+
+    def __init__(self, wb: Any, analysis: Analysis, team: list[Record], projects: list[Record],
+                 lessons: list[Record], changes: list[Change], findings: list[Finding], lang: str, as_of: date,
+                 extra_headers: list[str], carried: dict[str, dict[str, object]], carried_headers: list[str]):
+        self.wb = wb
+        self.st = Styles(wb)
+        self.analysis = analysis
+        self.team = team
+        self.projects = projects
+        self.lessons = lessons
+        self.changes = changes
+        self.findings = findings
+        self.lang = lang
+        self.as_of = as_of
+        self.extra_headers = extra_headers
+        self.carried = carried
+        self.carried_headers = [h for h in carried_headers if h not in set(extra_headers)]
+
+    def t(self, key: str, **params: Any) -> str:
+        return i18n.text(key, self.lang, **params)
+
+    def header(self, ws: Any, row: int, headers: Sequence[str], widths: Sequence[int] | None = None) -> None:
+        for col, text in enumerate(headers):
+            write_value(ws, row, col, text, self.st.header)
+        if widths:
+            for col, width in enumerate(widths):
+                ws.set_column(col, col, width)
+
+    def table_sheet(self, name: str, headers: list[str], widths: list[int], rows: Iterable[list[tuple]],
+                     ) -> tuple[Any, int]:
+        """A sheet with one table: header row frozen, autofilter; rows of (value, kind, fill)."""
+        ws = self.wb.add_worksheet(name)
+        self.header(ws, 0, headers, widths)
+        ws.freeze_panes(1, 0)
+        ws.set_landscape()
+        ws.repeat_rows(0)
+        r = 0
+        get = self.st.get
+        for r, cells in enumerate(rows, start=1):
+            for c, (value, kind, fill) in enumerate(cells):
+                write_value(ws, r, c, value, get(kind, fill))
+        ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
+        return ws, r
+
+    def source_cells(self, record: Record, fill: str | None = None) -> list[tuple]:
+        src = record.source
+        return [(src.file, "text", fill), (src.sheet, "text", fill), (src.row, "int", fill)]
+
+    def source_headers(self) -> list[str]:
+        return [self.t(k) for k in SOURCE_COLUMNS]
+
+    def task_department(self, view: TaskView) -> str:
+        value = view.record.values.get("department") or view.record.department
+        return str(value) if value else "—"
+
+    def rag_label(self, rag: str) -> str:
+        return rag_label(rag, self.lang)
+
+    def spec_headers(self, spec: SheetSpec) -> tuple[list[str], list[int]]:
+        return [c.header(self.lang) for c in spec.columns], [c.width for c in spec.columns]
+
+    def spec_cells(self, record: Record, spec: SheetSpec, labels: dict, fill: str | None = None) -> list[tuple]:
+        return [(v, k, fill) for v, k in record_values(record, spec, labels)]
+
+    def heat_format(self, cell: Any) -> Any:
+        ratio = cell.ratio
+        if cell.overloaded:
+            band = "far" if ratio >= FAR_OVER_RATIO else "over"
+            text = self.t("master.workload_of", capacity=fmt_number(cell.capacity)).replace('"', "'")
+            return self.st.get("number", HEAT[band], bold=band == "far",
+                               font="#9C0006" if band == "far" else None, num_format=f'0" {text}"')
+        band = "near" if ratio > NEAR_RATIO else "low"
+        return self.st.get("number", HEAT[band], num_format='0" h"')
+
+    def task_headers(self) -> list[str]:
+        return ([c.header(self.lang) for c in TASKS.columns] + [self.t(k) for k in FLAG_COLUMNS]
+                + list(self.extra_headers) + list(self.carried_headers) + self.source_headers())

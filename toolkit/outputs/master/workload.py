@@ -1,0 +1,49 @@
+"""The Workload sheet: owner × ISO week heat map against capacity, overloaded weeks below."""
+from __future__ import annotations
+
+from ...present.palette import HEAT
+from ...schema import TASKS
+from .book import MasterBook, write_value
+
+
+def write_workload(book: MasterBook) -> None:
+    st, t = book.st, book.t
+    ws = book.wb.add_worksheet(t("master.sheet.workload"))
+    load = book.analysis.workload
+    weeks = sorted({(w.week_start, w.week) for w in load})
+    owners = sorted({w.owner for w in load})
+    col_of = {week: i + 1 for i, (_, week) in enumerate(weeks)}
+    cells = {(w.owner, w.week): w for w in load}
+    headers = [TASKS.column("owner").header(book.lang)] + [f"{week}\n{start:%m-%d}" for start, week in weeks]
+    book.header(ws, 0, headers)
+    ws.set_column(0, 0, 16)
+    if weeks:
+        ws.set_column(1, len(weeks), 13)
+    ws.set_row(0, 30)
+    ws.freeze_panes(1, 1)
+    for r, owner in enumerate(owners, start=1):
+        write_value(ws, r, 0, owner)
+        for _, week in weeks:
+            cell = cells.get((owner, week))
+            if cell is not None:
+                write_value(ws, r, col_of[week], round(cell.hours, 1), book.heat_format(cell))
+    row = len(owners) + 2
+    write_value(ws, row, 0, t("master.legend.heat"))
+    for band in ("low", "near", "over", "far"):
+        row += 1
+        ws.write_blank(row, 0, None, st.get("text", HEAT[band]))
+
+    # the overloaded owner-weeks with their tasks, below the grid
+    over = [w for w in load if w.overloaded]
+    if over:
+        row += 2
+        write_value(ws, row, 0, t("master.flag.overloaded"), st.subtitle)
+        row += 1
+        book.header(ws, row, [TASKS.column("owner").header(book.lang), t("master.col.week"),
+                               t("master.col.overloaded"), TASKS.title(book.lang)])
+        for w in sorted(over, key=lambda w: (w.owner, w.week_start)):
+            row += 1
+            write_value(ws, row, 0, w.owner)
+            write_value(ws, row, 1, w.week)
+            write_value(ws, row, 2, round(w.hours, 1), book.heat_format(w))
+            write_value(ws, row, 3, ", ".join(w.task_ids))

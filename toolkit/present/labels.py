@@ -1,0 +1,86 @@
+"""Words for what the analysis found: reasons, overload notes, choice labels, display values.
+
+Plain functions of a value and a language, shared by the master, the CLI, Word and Excel.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from .. import i18n
+from ..model import Record
+from ..results import OverloadNote, Reason
+from ..schema import ColType, SheetSpec
+
+
+def reason_text(reason: Reason, lang: str) -> str:
+    """A Reason in `lang`; an unknown code (or a parameter missing) never crashes the writer."""
+    try:
+        return i18n.text(reason.code, lang, **reason.params)
+    except KeyError:
+        if reason.code in i18n.TEXT:
+            en, zh = i18n.TEXT[reason.code]
+            return zh if lang == "zh" else en
+        return reason.code
+    except (IndexError, ValueError):
+        return reason.code
+
+
+def fmt_number(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def overload_text(note: OverloadNote, lang: str) -> str:
+    return i18n.text("master.overload_note", lang, owner=note.owner, week=note.week,
+              hours=fmt_number(note.hours), capacity=fmt_number(note.capacity))
+
+
+def choice_labels(spec: SheetSpec, lang: str) -> dict[str, dict[str, str]]:
+    return {c.key: {ch.key: ch.label(lang) for ch in c.choices} for c in spec.columns if c.choices}
+
+
+def record_values(record: Record, spec: SheetSpec, labels: dict[str, dict[str, str]]) -> list[tuple[Any, str]]:
+    """(value, kind) of each schema column: choices labelled, percent as a share, raw text kept."""
+    out: list[tuple[Any, str]] = []
+    values, raw = record.values, record.raw
+    for col in spec.columns:
+        value = values.get(col.key)
+        if value is None:
+            shown = raw.get(col.key)
+            if shown is not None and shown != "":
+                out.append((shown if isinstance(shown, (str, int, float, datetime, date)) else str(shown),
+                            kind_of(shown)))
+            else:
+                out.append((None, "text"))
+            continue
+        ctype = col.type
+        if ctype is ColType.DATE:
+            out.append((value, "date"))
+        elif ctype is ColType.PERCENT:
+            out.append((float(value) / 100.0, "percent"))
+        elif ctype is ColType.CHOICE:
+            out.append((labels[col.key].get(value, value), "text"))
+        elif ctype in (ColType.NUMBER, ColType.SCALE):
+            out.append((value, "number"))
+        elif ctype is ColType.DATE_RANGES and isinstance(value, (list, tuple)):
+            parts = []
+            for item in value:
+                if isinstance(item, (list, tuple)) and len(item) == 2:
+                    a, b = item
+                    parts.append(a.isoformat() if a == b else f"{a.isoformat()}~{b.isoformat()}")
+                else:
+                    parts.append(str(item))
+            out.append(("; ".join(parts), "text"))
+        else:
+            out.append((value, kind_of(value)))
+    return out
+
+
+def kind_of(value: Any) -> str:
+    """How a raw value is laid out: dates as dates, anything else as text."""
+    return "date" if isinstance(value, (datetime, date)) else "text"
+
+
+def rag_label(rag: str, lang: str) -> str:
+    key = f"master.rag.{rag}"
+    return i18n.text(key, lang) if key in i18n.TEXT else rag
