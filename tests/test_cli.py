@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from conftest import TASK_HEADERS, REPO, tree_hashes
+from conftest import REPO, TASK_HEADERS, require, tree_hashes
 
 runner = CliRunner()
 
@@ -94,8 +94,7 @@ def test_bad_config_names_the_key(inputs, tmp_path):
 
 @pytest.mark.parametrize("command", [[sys.executable, "-m", "toolkit"], [os.path.join(os.path.dirname(sys.executable), "toolkit")]])
 def test_module_and_console_script(command, inputs):
-    if not os.path.exists(command[0]):
-        pytest.skip("console script not installed in this environment")
+    require("the toolkit console script", os.path.exists(command[0]))
     done = subprocess.run(command + ["validate", str(inputs), "--as-of", "2026-11-24"], capture_output=True,
                           text=True, cwd=REPO)
     assert done.returncode == 1

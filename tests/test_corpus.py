@@ -15,17 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, REPO, tree_hashes
+from conftest import CORPUS, REPO, require_corpus, tree_hashes
 
 pytestmark = pytest.mark.corpus
 
 PER_FILE_SECONDS = 30      # a limit the run is killed at, not a timing assertion
 PER_FILE_MB = 500
 
-if not CORPUS.exists():
-    pytest.skip("shared corpus not present beside the repository", allow_module_level=True)
-
 CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.parent != CORPUS)
+
+
+def test_the_corpus_is_here():
+    # in CI a missing corpus fails here instead of silently skipping the parametrized tests below
+    require_corpus()
+    assert len(CORPUS_FILES) == 120
 
 
 def toolkit(*args: str, timeout: float) -> subprocess.CompletedProcess:

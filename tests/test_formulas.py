@@ -8,7 +8,7 @@ import pytest
 import xlsxwriter
 
 from toolkit.inputs.formulas import formulas_without_value
-from conftest import CORPUS, write_workbook
+from conftest import require_corpus, write_workbook
 
 
 def test_openpyxl_formula_has_no_cached_value(tmp_path):
@@ -103,7 +103,6 @@ def test_many_workbooks_cost_little(tmp_path):
     assert len(results[0]["Tasks"]) == 500 and results[1:] == [{}] * 19
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
 def test_corpus_workbooks_never_raise():
-    for path in sorted(CORPUS.rglob("*.xls[xm]")):
+    for path in sorted(require_corpus().rglob("*.xls[xm]")):
         assert isinstance(formulas_without_value(path), dict)

@@ -2,8 +2,6 @@
 carried columns, charts, and a LibreOffice round trip. Inputs are built by hand (no analyze())."""
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import zipfile
 from datetime import date
@@ -12,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import require_soffice
 from toolkit.errors import Finding, Severity
 from toolkit.i18n import TEXT, text
 from toolkit.config import Settings
@@ -343,11 +342,7 @@ def test_empty_analysis_writes(tmp_path):
 
 @pytest.mark.client
 def test_libreoffice_converts_master_to_pdf(master, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is required in CI")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    soffice = require_soffice()
     profile = tmp_path / "profile"
     result = subprocess.run(
         [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",

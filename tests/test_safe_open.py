@@ -12,7 +12,7 @@ import xlsxwriter
 from toolkit.config import Limits
 from toolkit.errors import FileRejected, InputError, Severity
 from toolkit.inputs.safe_open import SPREADSHEET_SUFFIXES, detect_file, discover_inputs, is_ignored
-from conftest import CORPUS, sha256, tree_hashes, write_workbook
+from conftest import CORPUS, require_corpus, sha256, tree_hashes, write_workbook
 
 LIMITS = Limits()
 
@@ -271,15 +271,13 @@ def test_encrypted_ooxml_is_recognised(tmp_path):
                                   "poi__xor-encryption-abc.xls", "calamine__pass_protected.ods"])
 def test_encrypted_files_of_the_corpus(name):
     path = CORPUS / "06_encrypted_protected" / name
-    if not path.exists():
-        pytest.skip("shared corpus not present")
+    require_corpus()
     assert rejected(path).code == "file-encrypted"
 
 
 def test_protected_sheets_are_not_encryption():
     path = CORPUS / "06_encrypted_protected" / "poi__sheetProtection_allLocked.xlsx"
-    if not path.exists():
-        pytest.skip("shared corpus not present")
+    require_corpus()
     assert detect_file(path, LIMITS).format == "xlsx"
 
 
@@ -359,8 +357,8 @@ def test_a_missing_path_is_an_input_error_in_both_languages(tmp_path):
 
 # ------------------------------------------------------------------ the shared corpus
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
 def test_every_corpus_file_is_detected_or_rejected_and_left_unchanged():
+    require_corpus()
     # time and memory per file are checked in test_corpus.py, in a subprocess with limits
     files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.parent != CORPUS)
     before = {p: sha256(p) for p in files}
@@ -372,7 +370,6 @@ def test_every_corpus_file_is_detected_or_rejected_and_left_unchanged():
     assert {p: sha256(p) for p in files} == before
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
 @pytest.mark.parametrize("rel, expected", [
     ("05_other_formats/frictionless__bom_csv_mislabeled.xlsx", "csv"),
     ("05_other_formats/sheetjs__write.et", "xls"),
@@ -385,6 +382,7 @@ def test_every_corpus_file_is_detected_or_rejected_and_left_unchanged():
     ("07_corrupt_truncated/openpyxl__null_file.xlsx", "file-empty"),
 ])
 def test_corpus_files_are_what_they_are(rel, expected):
+    require_corpus()
     try:
         got = detect_file(CORPUS / rel, LIMITS).format
     except FileRejected as rejected_file:

@@ -6,15 +6,13 @@ from the code under test.
 """
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 
 import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO, tree_hashes
+from conftest import REPO, require_soffice, tree_hashes
 import sample_expectations as expect
 from toolkit import sample
 from toolkit.cli import app
@@ -129,11 +127,7 @@ def test_findings_sheet_lists_the_deliberate_errors(master):
 
 @pytest.mark.client
 def test_libreoffice_opens_the_sample_master(master, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice is required in CI")
-        pytest.skip("LibreOffice not installed")
+    soffice = require_soffice()
     lang, path, _ = master
     done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
                            "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],

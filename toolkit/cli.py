@@ -20,7 +20,7 @@ from rich.table import Table
 
 from . import pipeline
 from .config import Settings, load_settings
-from .errors import OutputError, ToolkitError
+from .errors import InternalError, OutputError, ToolkitError
 from .i18n import LANGS, text
 from .present.findings import findings_by_file, findings_payload, summary_line
 from .present.summary import consolidation_lines
@@ -49,6 +49,10 @@ def guarded(lang: str) -> Iterator[None]:
         _fail(exc, lang)
     except OSError as exc:
         _fail(OutputError("file_system", path=exc.filename or "", reason=exc.strerror or exc), lang, cause=exc)
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the edge: a bug is one line and exit 4, the traceback with --debug
+        _fail(InternalError("unexpected", kind=type(exc).__name__, reason=exc), lang, cause=exc)
 
 
 def _fail(exc: ToolkitError, lang: str, cause: BaseException | None = None) -> None:

@@ -4,7 +4,12 @@ Only entry points call `load_settings`; everything below takes the Settings it i
 """
 from __future__ import annotations
 
-import tomllib
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, published as tomli
+    import tomli as tomllib
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -108,6 +113,8 @@ def _describe(error: ValidationError) -> str:
 
 
 def settings_from_dict(data: dict, base_dir: Path = Path("."), source: str = CONFIG_NAME) -> Settings:
+    if "base_dir" in data:   # set from the file's folder, never from the file
+        raise ConfigError("config_invalid", file=source, details="unknown setting 'base_dir'")
     try:
         return Settings(**data, base_dir=base_dir)
     except ValidationError as exc:
@@ -123,8 +130,12 @@ def load_settings(path: Path | None = None, base_dir: Path | None = None) -> Set
         if path is not None:
             raise ConfigError("config_missing", path=config)
         return Settings(base_dir=base)
+    if not config.is_file():
+        raise ConfigError("config_not_file", path=config)
     try:
         data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError("config_unreadable", path=config, reason=exc.strerror or exc) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError("config_parse", file=config.name, reason=exc) from exc
     return settings_from_dict(data, base_dir=config.parent.resolve(), source=config.name)

@@ -115,6 +115,12 @@ class OutputError(ToolkitError):
     exit_code = 3
 
 
+class InternalError(ToolkitError):
+    """Something the toolkit did not expect (a bug): one line, exit 4, the traceback with --debug."""
+
+    exit_code = 4
+
+
 class FileRejected(Exception):
     """One input file cannot be read; carries the finding that says why. The batch goes on."""
 

@@ -97,6 +97,11 @@ def row_of(view: TaskView) -> SnapshotRow:
     )
 
 
+# driver module -> (package to install, extra of this toolkit that installs it)
+DRIVER_PACKAGES = {"psycopg": ("psycopg", "postgres"), "psycopg2": ("psycopg2-binary", "postgres"),
+                   "pymysql": ("PyMySQL", "mysql"), "MySQLdb": ("mysqlclient", "mysql")}
+
+
 class History:
     """The snapshot store at `url` (e.g. "sqlite:///output/history.sqlite")."""
 
@@ -105,6 +110,9 @@ class History:
         try:
             self.engine: Engine = create_engine(url)
             metadata.create_all(self.engine)
+        except ImportError as exc:   # the URL names a database whose driver is not installed
+            package, extra = DRIVER_PACKAGES.get((exc.name or "").split(".")[0], (exc.name or "?", "postgres"))
+            raise OutputError("history_driver", url=_safe_url(url), package=package, extra=extra) from exc
         except SQLAlchemyError as exc:
             raise OutputError("history_open", url=_safe_url(url), reason=exc) from exc
 

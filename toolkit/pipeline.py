@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import Settings
-from .errors import Finding, InputError
+from .errors import Finding, InputError, OutputError
 from .inputs.reader import read_workbook
 from .inputs.safe_open import discover_inputs
 from .model import Batch
@@ -78,7 +78,10 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
     language = lang or settings.language
     output = (output or master_path(settings)).resolve()
     url = history_url(settings, output)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:   # a path component is a file, or the folder cannot be made
+        raise OutputError("output_not_writable", folder=output.parent, reason=exc.strerror or exc) from exc
     with run_lock(output.parent, timeout=lock_timeout), History(url) as history:
         run = run_validation(paths, settings, as_of, progress, on_count)
         run.consolidated = merged = consolidate(run.batch)
@@ -136,7 +139,7 @@ def write_annotated_copies(run: Run, folder: Path, lang: str) -> list[AnnotateOu
     Two inputs of one name (a/IT.xlsx, b/IT.xlsx) get distinct names ("a - IT.xlsx").
     Raises OutputError when the folder or a copy cannot be written.
     """
-    from .errors import FileRejected, OutputError
+    from .errors import FileRejected
     from .outputs.annotate import write_annotated_copy
 
     try:

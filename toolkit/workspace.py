@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import CONFIG_NAME, Settings
+from .errors import OutputError
 
 DEFAULT_TOML = """\
 # Ops Tracker Toolkit settings. Every key is optional; shown here with its default.
@@ -61,6 +62,13 @@ weekly_report_at = "07:30"
 
 def init_workspace(folder: Path, *, overwrite: bool = False) -> list[Path]:
     """Write toolkit.toml (unless present) and create the folders it names. Returns what was made."""
+    try:
+        return _init(folder, overwrite)
+    except OSError as exc:
+        raise OutputError("init_not_writable", path=exc.filename or folder, reason=exc.strerror or exc) from exc
+
+
+def _init(folder: Path, overwrite: bool) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     made: list[Path] = []
     config = folder / CONFIG_NAME

@@ -33,6 +33,8 @@ TEXT: dict[str, tuple[str, str]] = {
                                    "无法写入标注副本 {path}：{reason}"),
     "error.init_not_writable": ("cannot set up {path}: {reason}", "无法创建 {path}：{reason}"),
     "error.file_system": ("cannot use {path}: {reason}", "无法使用 {path}：{reason}"),
+    "error.unexpected": ("unexpected problem ({kind}: {reason}); run again with --debug and report it",
+                         "意外错误（{kind}：{reason}）；请加 --debug 重新运行并报告"),
     # history
     "error.history_open": ("cannot open the history database {url}: {reason}", "无法打开历史数据库 {url}：{reason}"),
     "error.history_store": ("cannot store the snapshot in {url}: {reason}", "无法将快照写入 {url}：{reason}"),
