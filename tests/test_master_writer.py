@@ -67,6 +67,7 @@ def build_analysis() -> Analysis:
         OwnerWeek("李娜", "2026-W48", date(2026, 11, 23), 52.0, 40.0, ["T4"]),
         OwnerWeek("李娜", "2026-W49", date(2026, 11, 30), 20.0, 40.0, ["T4"]),
         OwnerWeek("王磊", "2026-W48", date(2026, 11, 23), 36.0, 40.0, ["T1", "T2"]),
+        OwnerWeek("赵强", "2026-W48", date(2026, 11, 23), 44.0, 40.0, ["T6"]),   # over, less than 25 % above
     ]
     risk = rec("risks", 2, id="R1", project="CS upgrade", risk="Vendor late", probability=4, impact=4, owner="王磊",
                mitigation="Second vendor", status="open", review_date=date(2026, 11, 20))
@@ -208,11 +209,12 @@ def test_workload_heat_map(book):
     ws = book["Workload"]
     assert ws["A1"].value == "Owner"
     assert ws["B1"].value.startswith("2026-W48") and ws["C1"].value.startswith("2026-W49")
-    owners = {ws.cell(r, 1).value: r for r in range(2, 4)}
-    over = ws.cell(owners["李娜"], 2)
-    assert over.value == 52
-    assert fill_of(over) == HEAT["far"].lstrip("#") or fill_of(over) == HEAT["over"].lstrip("#")
-    assert "of 40 h" in over.number_format
+    owners = {ws.cell(r, 1).value: r for r in range(2, 5)}
+    far = ws.cell(owners["李娜"], 2)          # 52 h of 40: 30 % above capacity
+    assert far.value == 52 and fill_of(far) == HEAT["far"].lstrip("#") and far.font.b
+    assert "of 40 h" in far.number_format
+    over = ws.cell(owners["赵强"], 2)         # 44 h of 40: overloaded, 10 % above
+    assert over.value == 44 and fill_of(over) == HEAT["over"].lstrip("#") and not over.font.b
     fine = ws.cell(owners["李娜"], 3)
     assert fine.value == 20 and fill_of(fine) == HEAT["low"].lstrip("#")
     near = ws.cell(owners["王磊"], 2)

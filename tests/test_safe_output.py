@@ -129,11 +129,20 @@ def test_missing_folder_is_an_output_error(tmp_path):
         publish(writer(b"x"), tmp_path / "nope" / "master.xlsx", keep_backups=1, stamp="s")
 
 
-def test_run_lock_is_reentrant_after_release(tmp_path):
+def test_run_lock_is_taken_again_after_release(tmp_path):
+    from filelock import FileLock
+
+    other = FileLock(str(tmp_path / safe_output.LOCK_NAME), timeout=0)
     with run_lock(tmp_path, timeout=1):
+        # while held, nobody else gets it (a lock that locks nothing would let this through)
+        with pytest.raises(Exception) as caught:
+            other.acquire()
+        assert type(caught.value).__name__ == "Timeout"
+    with run_lock(tmp_path, timeout=1):      # released: the next run takes it at once
         pass
-    with run_lock(tmp_path, timeout=1):
-        pass
+    other.acquire()
+    assert other.is_locked
+    other.release()
 
 
 HOLDER = """
