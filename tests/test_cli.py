@@ -92,7 +92,8 @@ def test_bad_config_names_the_key(inputs, tmp_path):
     assert "thresholds.due_soon_dayz" in result.output
 
 
-@pytest.mark.parametrize("command", [[sys.executable, "-m", "toolkit"], [os.path.join(os.path.dirname(sys.executable), "toolkit")]])
+@pytest.mark.parametrize("command", [[sys.executable, "-m", "toolkit"],
+                                     [os.path.join(os.path.dirname(sys.executable), "toolkit")]])
 def test_module_and_console_script(command, inputs):
     require("the toolkit console script", os.path.exists(command[0]))
     done = subprocess.run(command + ["validate", str(inputs), "--as-of", "2026-11-24"], capture_output=True,

@@ -36,7 +36,8 @@ def test_english_headers_typed_values_and_source(make_workbook):
 
 
 def test_chinese_headers_title_rows_fullwidth_and_extra_columns(make_workbook):
-    headers = ["任务编号", "所属项目", "任务名称", "负责人", "开始日期", "截止日期", "状态", "完成率", "供应商", "ＰＲＩＯＲＩＴＹ"]
+    headers = ["任务编号", "所属项目", "任务名称", "负责人", "开始日期", "截止日期", "状态", "完成率", "供应商",
+               "ＰＲＩＯＲＩＴＹ"]
     rows = [["客服部任务清单（2026）"], [], headers,
             ["KF-01", "客服体系升级", "培训", "李娜", "2026年11月2日", "2026/11/30", "进行中", "50%", "顺丰", "高"]]
     path = make_workbook("客服部.xlsx", {"任务清单": rows})

@@ -15,7 +15,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import pipeline
@@ -93,7 +93,7 @@ class _Bar:
     def __init__(self, label: str, enabled: bool):
         self.label, self.enabled = label, enabled
         self.progress: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
 
     def count(self, total: int) -> None:
         if self.enabled and total >= PROGRESS_FROM:

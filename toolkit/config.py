@@ -12,7 +12,7 @@ else:  # Python 3.10: the same parser, published as tomli
     import tomli as tomllib
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -112,7 +112,7 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def settings_from_dict(data: dict, base_dir: Path = Path("."), source: str = CONFIG_NAME) -> Settings:
+def settings_from_dict(data: dict[str, Any], base_dir: Path = Path("."), source: str = CONFIG_NAME) -> Settings:
     if "base_dir" in data:   # set from the file's folder, never from the file
         raise ConfigError("config_invalid", file=source, details="unknown setting 'base_dir'")
     try:

@@ -142,6 +142,7 @@ class History:
                     conn.execute(delete(snapshots).where(snapshots.c.id.in_(old_ids)))
                 result = conn.execute(insert(snapshots).values(as_of=as_of, taken_at_label=label or "",
                                                                task_count=len(tasks)))
+                assert result.inserted_primary_key is not None
                 snapshot_id = int(result.inserted_primary_key[0])
                 if rows:
                     conn.execute(insert(snapshot_tasks), [
@@ -202,21 +203,21 @@ def changes_between(old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[Task
     changes: list[Change] = []
     for task_id, now in new.items():
         was = old.get(task_id)
-        base = {"task_id": task_id, "title": now.title, "department": now.department}
+        base = (task_id, now.title, now.department)
         if was is None:
-            changes.append(Change("new", **base, new=now.status))
+            changes.append(Change("new", *base, new=now.status))
             continue
         if now.status != was.status:
             kind = "completed" if now.status == "done" else "status"
-            changes.append(Change(kind, **base, old=was.status, new=now.status))
+            changes.append(Change(kind, *base, old=was.status, new=now.status))
         if was.due is not None and now.due is not None and now.due > was.due:
-            changes.append(Change("slipped", **base, old=was.due.isoformat(), new=now.due.isoformat(),
+            changes.append(Change("slipped", *base, old=was.due.isoformat(), new=now.due.isoformat(),
                                   slip_days=(now.due - was.due).days))
         if now.overdue and not was.overdue:
-            changes.append(Change("newly_overdue", **base, old=was.due.isoformat() if was.due else "",
+            changes.append(Change("newly_overdue", *base, old=was.due.isoformat() if was.due else "",
                                   new=now.due.isoformat() if now.due else ""))
         if now.owner != was.owner:
-            changes.append(Change("owner", **base, old=was.owner, new=now.owner))
+            changes.append(Change("owner", *base, old=was.owner, new=now.owner))
     for task_id, was in old.items():
         if task_id not in new:
             changes.append(Change("removed", task_id, was.title, was.department, old=was.status))

@@ -21,7 +21,8 @@ from .schema import SHEETS, Column, ColType, SheetSpec, header_score, match_colu
 
 HEADER_SCAN_ROWS = 30          # a header may sit below a title and blank rows
 MIN_HEADER_MATCHES = 3         # columns a sheet of unknown name must name to be recognised
-_ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"})
+_ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
+                           "#GETTING_DATA"})
 
 
 def column_letter(index: int) -> str:

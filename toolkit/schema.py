@@ -8,7 +8,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from enum import Enum
+from typing import TypeVar, cast
+
+T = TypeVar("T")
 
 
 class ColType(str, Enum):
@@ -250,12 +254,12 @@ def _names(*texts: str) -> set[str]:
 
 # Lookups built once per spec/column and kept on the (frozen) instance: the reader asks them
 # for every header and choice cell, and hashing a whole spec per call would cost more than a scan.
-def _memo(owner: object, name: str, build):
+def _memo(owner: object, name: str, build: Callable[[], T]) -> T:
     found = owner.__dict__.get(name)
     if found is None:
         found = build()
         object.__setattr__(owner, name, found)
-    return found
+    return cast(T, found)
 
 
 def _columns_by_key(spec: SheetSpec) -> dict[str, Column]:
@@ -297,7 +301,7 @@ def match_sheet_name(name: str) -> SheetSpec | None:
     return None
 
 
-def header_score(spec: SheetSpec, headers: list[object]) -> int:
+def header_score(spec: SheetSpec, headers: Sequence[object]) -> int:
     """How many of `spec`'s columns a row of headers names (to find header rows and sheet kinds)."""
     keys = {c.key for h in headers if (c := match_column(spec, h)) is not None}
     return len(keys)

@@ -162,7 +162,7 @@ def validate_batch(batch: Batch, as_of: date) -> list[Finding]:
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    def order(f: Finding) -> tuple:
+    def order(f: Finding) -> tuple[str, str, int, int, str, str]:
         letters = "".join(ch for ch in (f.cell or "") if ch.isalpha())
         return (f.file, f.sheet or "", f.row or 0, len(letters), letters, f.code)
     return sorted(findings, key=order)

@@ -92,7 +92,7 @@ def flag_overload(views: Sequence[TaskView], team: Sequence[Record], cal: WorkCa
             continue
         per_day = remaining / total
         end = due + ONE_DAY
-        days = cal.workdays_between(first, monday + WEEK)          # the first, partial week
+        days: int | None = cal.workdays_between(first, monday + WEEK)   # the first, partial week
         while monday < last_monday:
             if days:
                 add(index, owner, monday, per_day * days)

@@ -39,7 +39,7 @@ def _write_workbook(path: Path, plans: list[SheetPlan]) -> None:
             column = None if key in plan.extras else spec.column(key)
             fmt = cell_fmt.get(column.type, plain) if column else plain
             if column is not None and column.type is ColType.PERCENT and plan.kind == "tasks" and \
-                    any(isinstance(r.get(key), (int, float)) and r.get(key) > 1 for r in plan.rows):
+                    any(isinstance(v := r.get(key), (int, float)) and v > 1 for r in plan.rows):
                 fmt = plain   # this team types points (50), not fractions
             sheet.set_column(col, col, column.width if column else 16, fmt)
             sheet.write_string(top, col, plan.header(key), header_fmt)

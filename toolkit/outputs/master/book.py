@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from ... import i18n
+from ...inputs.previous_master import FLAG_COLUMNS, SOURCE_COLUMNS
 from ...errors import Finding
 from ...model import Record
 from ...present.labels import fmt_number, rag_label, record_values
@@ -41,7 +42,6 @@ MAX_LINKS = 65_530           # Excel's limit of hyperlinks in a worksheet
 MAX_URL = 2_000              # XlsxWriter refuses longer URLs (Excel: 2 079)
 
 
-from ...inputs.previous_master import FLAG_COLUMNS, SOURCE_COLUMNS
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
@@ -87,7 +87,8 @@ def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> Non
 class Styles:
     """Every format of the workbook, created once and reused (XlsxWriter formats are per workbook)."""
 
-    KINDS = {"text": {}, "wrap": {"text_wrap": True, "valign": "top"}, "date": {"num_format": DATE_FORMAT},
+    KINDS: dict[str, dict[str, Any]] = {
+             "text": {}, "wrap": {"text_wrap": True, "valign": "top"}, "date": {"num_format": DATE_FORMAT},
              "percent": {"num_format": "0%"}, "number": {"num_format": "General"}, "int": {"num_format": "0"},
              "points": {"num_format": "0"}}
 

@@ -1,6 +1,8 @@
 """The Tasks sheet: every department's rows, flag columns, row fills, carried columns, sources."""
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import date, datetime
 
 from ...present.labels import kind_of, overload_text
@@ -24,7 +26,7 @@ def write_tasks(book: MasterBook) -> None:
     columns = TASKS.columns
     ncols = len(columns)
     labels = {c.key: {ch.key: ch.label(lang) for ch in c.choices} for c in columns if c.choices}
-    plan = []   # (key, kind, converter) per schema column
+    plan: list[tuple[str, str, Any]] = []   # (key, kind, converter) per schema column
     for col in columns:
         if col.type is ColType.DATE:
             plan.append((col.key, "date", None))
