@@ -26,8 +26,9 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ..excel_writeback import LANGUAGE_NAME, status_name
 from ..i18n_excel import text
-from ..templates import FIXED_CREATED, build_template
+from .templates import FIXED_CREATED, build_template
 from .vba_project import Module, build_vba_project, document_modules, read_bas
 
 VBA_FOLDER = Path(__file__).resolve().parents[2] / "workbooks" / "vba"
@@ -46,16 +47,9 @@ PANEL_JOBS = {
     "open_master": "OpenMaster",
 }
 DEPARTMENT_JOBS = {"validate_this_workbook": "ValidateThisWorkbook"}
-LANGUAGE_NAME = "ToolkitLanguage"
-STATUS_PREFIX = "ToolkitStatus_"
 
 PANEL_BUTTON_ROW = 4
 STATUS_HEADER_ROW = 8          # zero-based; the job rows follow
-
-
-def status_name(job: str) -> str:
-    """The defined name of a job's status cells (last run, result, message)."""
-    return STATUS_PREFIX + job
 
 
 def panel_name(lang: str) -> str:
