@@ -23,7 +23,7 @@ _REF = re.compile(r"^'?(.*?)'?!\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
 
 class FakeBook:
     REAL = "Book"
-    _current: "FakeBook | None" = None
+    _current: FakeBook | None = None
 
     def __init__(self, path: Path | str, fullname: str | None = None):
         self._path = Path(path)
@@ -33,7 +33,7 @@ class FakeBook:
         self._saves = 0
 
     @classmethod
-    def caller(cls) -> "FakeBook":
+    def caller(cls) -> FakeBook:
         if cls._current is None:
             raise RuntimeError("no calling workbook")
         return cls._current
@@ -43,15 +43,15 @@ class FakeBook:
         return self._fullname
 
     @property
-    def sheets(self) -> "FakeSheets":
+    def sheets(self) -> FakeSheets:
         return FakeSheets(self)
 
     @property
-    def names(self) -> "FakeNames":
+    def names(self) -> FakeNames:
         return FakeNames(self)
 
     @property
-    def app(self) -> "FakeApp":
+    def app(self) -> FakeApp:
         return self._app
 
     def save(self, path=None, password=None):
@@ -100,7 +100,7 @@ class FakeSheet:
         return FakeRange(self._ws, cell1)
 
     @property
-    def used_range(self) -> "FakeRange":
+    def used_range(self) -> FakeRange:
         return FakeRange(self._ws, self._ws.dimensions)
 
     def clear(self):
@@ -234,7 +234,6 @@ class FakeApp:
 
     def alert(self, prompt, title=None, buttons="ok", mode=None, callback=None):
         self._alerts.append({"prompt": prompt, "title": title, "mode": mode})
-        return None
 
     @property
     def books(self):

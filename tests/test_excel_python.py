@@ -12,14 +12,21 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwings
 import xlwings.main
-
 from conftest import AS_OF, REPO
 from excel_fake import FAKES, FakeBook
+
 from toolkit import excel, pipeline
 from toolkit.config import load_settings
 from toolkit.excel_writeback import (
-    CellState, Mark, findings_table, hex_color, plan_marks, plan_restores, status_name,
+    CellState,
+    Mark,
+    findings_table,
+    hex_color,
+    plan_marks,
+    plan_restores,
+    status_name,
 )
 from toolkit.i18n_excel import text
 from toolkit.outputs.excel_build import build_control_panel
@@ -91,8 +98,6 @@ def _press(monkeypatch, path: Path, entry, **kwargs) -> FakeBook:
     entry(as_of=AS_OF, now=NOW)
     return book
 
-
-import xlwings  # noqa: E402  (patched per test through monkeypatch)
 
 
 def _status(book: FakeBook, job: str) -> list:

@@ -27,9 +27,26 @@ from . import pipeline
 from .config import Settings, load_settings
 from .errors import ToolkitError
 from .excel_writeback import (
-    LANGUAGE_NAME, CellState, FindingsTable, Mark, Reply, consolidation_reply, counts_result, error_reply, findings_sheet_name,
-    findings_table, hex_color, mark_targets, plain_reply, plan_marks, plan_restores, status_row,
-    status_name, this_workbook_reply, unexpected_reply, validation_reply,
+    LANGUAGE_NAME,
+    CellState,
+    FindingsTable,
+    Mark,
+    Reply,
+    consolidation_reply,
+    counts_result,
+    error_reply,
+    findings_sheet_name,
+    findings_table,
+    hex_color,
+    mark_targets,
+    plain_reply,
+    plan_marks,
+    plan_restores,
+    status_name,
+    status_row,
+    this_workbook_reply,
+    unexpected_reply,
+    validation_reply,
 )
 from .i18n_excel import text
 
@@ -117,7 +134,7 @@ class BookAdapter:
 
 
 def _caller() -> Any:
-    import xlwings   # imported here: the rest of the toolkit never needs it
+    import xlwings  # imported here: the rest of the toolkit never needs it
 
     return xlwings.Book.caller()
 
@@ -185,11 +202,11 @@ def _job(job: str, book: Any, as_of: date | None, now: datetime | None,
         result, reply = body(_Context(adapter, settings, lang, as_of or now.date(), now))
     except ToolkitError as exc:
         result, reply = text("result.failed", lang), error_reply(exc.message(lang), lang)
-    except Exception as exc:   # an entry point: nothing may reach Excel as a traceback
+    except Exception as exc:  # noqa: BLE001 - an entry point: nothing may reach Excel as a traceback
         result, reply = text("result.failed", lang), unexpected_reply(exc, lang)
     try:
         adapter.write_status(job, status_row(now, result, reply.message))
-    except Exception:          # the message box below still says what happened
+    except Exception:  # noqa: BLE001, S110 - the message box below still says what happened
         pass
     adapter.alert(reply)
 

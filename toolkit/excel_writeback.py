@@ -162,7 +162,7 @@ def hex_color(value: Any) -> str | None:
     if isinstance(value, str):
         return value.upper() if value.startswith("#") else "#" + value.upper()
     if isinstance(value, int):       # Excel's BGR integer
-        return "#{:02X}{:02X}{:02X}".format(value & 0xFF, (value >> 8) & 0xFF, (value >> 16) & 0xFF)
+        return f"#{value & 0xFF:02X}{(value >> 8) & 0xFF:02X}{(value >> 16) & 0xFF:02X}"
     red, green, blue = value
     return f"#{red:02X}{green:02X}{blue:02X}"
 

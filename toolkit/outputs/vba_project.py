@@ -91,7 +91,7 @@ def build_vba_project(modules: list[Module], project_name: str = "VBAProject", c
     """The bytes of a vbaProject.bin holding `modules` (document modules first is customary)."""
     encoding = f"cp{codepage}"
     names = [m.name for m in modules]
-    if len(set(n.upper() for n in names)) != len(names):
+    if len({n.upper() for n in names}) != len(names):
         raise VbaSourceError(f"module names must be unique: {names}")
     streams = {}
     for module in modules:
