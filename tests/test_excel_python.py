@@ -274,3 +274,34 @@ def test_plan_marks_one_note_per_cell_worst_fill_wins():
                                             (0xCEC7FF, "#FFC7CE"), (None, None)])
 def test_hex_color(value, expected):
     assert hex_color(value) == expected
+
+
+def test_fixing_a_cell_and_pressing_again_gives_the_cell_back(tmp_path, monkeypatch):
+    """Step 4 of the manual check in docs/excel.md, on Linux."""
+    from datetime import date
+
+    from toolkit.outputs.excel_build import build_department_tracker
+
+    path = build_department_tracker("zh", tmp_path / "dept" / "department_tracker_zh.xlsm")
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    tasks = wb["任务清单"]
+    due = next(c.column_letter for c in tasks[1] if c.value == "截止日期")
+    original = tasks[f"{due}3"].value
+    tasks[f"{due}3"].value = datetime(2026, 3, 1)
+    wb.save(path)
+
+    book = _press(monkeypatch, path, excel.validate_this_workbook)
+    cell = book._wb["任务清单"][f"{due}3"]
+    assert str(cell.fill.fgColor.rgb).endswith("FFC7CE") and "截止日期" in cell.comment.text
+    assert [r[3] for r in _findings_rows(book, "问题清单")] == ["due-before-start"]
+    book.save()
+
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    wb["任务清单"][f"{due}3"].value = original
+    wb.save(path)
+    again = _press(monkeypatch, path, excel.validate_this_workbook)
+    cell = again._wb["任务清单"][f"{due}3"]
+    assert cell.fill.fill_type is None and cell.comment is None
+    assert _findings_rows(again, "问题清单") == []
+    assert again.app._alerts[-1]["prompt"] == text("msg.this_clean", "zh")
+    assert isinstance(original, datetime) and original.date() > date(2026, 3, 1)
