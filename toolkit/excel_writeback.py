@@ -124,7 +124,7 @@ def plan_marks(findings: Sequence[Finding], lang: str,
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         key = cell_key(finding)
-        if key in current:
+        if key is not None and key in current:
             by_cell.setdefault(key, []).append(finding)
     marks = []
     for key, found in by_cell.items():
