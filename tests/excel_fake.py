@@ -138,7 +138,12 @@ class FakeRange:
         r0, c0 = self._box[0], self._box[1]
         for i, row in enumerate(data):
             for j, item in enumerate(row):
-                self._ws.cell(r0 + i, c0 + j).value = item
+                cell = self._ws.cell(r0 + i, c0 + j)
+                if isinstance(item, str) and item.startswith("'"):
+                    cell.value = item[1:]         # as Excel: the prefix marks text and is not kept
+                    cell.data_type = "s"
+                else:
+                    cell.value = item             # as Excel: "=…" becomes a formula
 
     @property
     def color(self):

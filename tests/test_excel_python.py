@@ -305,3 +305,18 @@ def test_fixing_a_cell_and_pressing_again_gives_the_cell_back(tmp_path, monkeypa
     assert _findings_rows(again, "问题清单") == []
     assert again.app._alerts[-1]["prompt"] == text("msg.this_clean", "zh")
     assert isinstance(original, datetime) and original.date() > date(2026, 3, 1)
+
+
+def test_user_text_that_looks_like_a_formula_stays_text(tmp_path, monkeypatch):
+    from toolkit.errors import Finding, Severity
+
+    path = build_control_panel("en", tmp_path / "control_panel_en.xlsm")
+    book = FakeBook(path)
+    finding = Finding("not-in-list", Severity.ERROR, "=HYPERLINK(\"http://x\").xlsx", "Tasks", "H3",
+                      value="=1+1", params={"allowed": "a / b", "column": "Status"})
+    table = findings_table([finding], "en", {("Tasks", "H3"): CellState(None, "=cmd|' /c calc'!A0")})
+    excel.BookAdapter(book).write_table(table)
+    row = next(book._wb["Findings"].iter_rows(min_row=2))
+    assert row[0].value.startswith("=HYPERLINK") and row[0].data_type == "s"
+    assert row[8].value == "=cmd|' /c calc'!A0" and row[8].data_type == "s"
+    assert plan_restores([[c.value for c in row]])[0].state.note == "=cmd|' /c calc'!A0"

@@ -69,6 +69,14 @@ def status_name(job: str) -> str:
     return STATUS_PREFIX + job
 
 
+def as_text(value: Any) -> Any:
+    """A value to assign to a cell through xlwings: text that Excel would take for a formula
+    (`=…`, `+…`, `-…`, `@…`) gets Excel's text prefix `'`, so a user's string stays inert."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "'"):
+        return "'" + value
+    return value
+
+
 def findings_sheet_name(lang: str) -> str:
     return core_text("sheet.findings", lang)
 
@@ -91,7 +99,7 @@ def findings_table(findings: Sequence[Finding], lang: str,
     for finding in findings:
         key = cell_key(finding)
         state = before.get(key) if key else None
-        rows.append([
+        rows.append([as_text(v) for v in [
             finding.place(lang),
             core_text(f"severity.{finding.severity.value}", lang),
             finding.message(lang),
@@ -101,7 +109,7 @@ def findings_table(findings: Sequence[Finding], lang: str,
             (finding.cell or "") if state is not None else "",
             (state.fill or "") if state is not None else "",
             (state.note or "") if state is not None else "",
-        ])
+        ]])
         fills.append(FILLS[finding.severity])
     return FindingsTable(findings_sheet_name(lang), header, rows, fills, len(VISIBLE_COLUMNS))
 
@@ -171,7 +179,7 @@ def hex_color(value: Any) -> str | None:
 
 def status_row(when: datetime, result: str, message: str) -> list[Any]:
     """The values of a job's status cells: last run, result, message."""
-    return [when.replace(microsecond=0), result, message]
+    return [when.replace(microsecond=0), as_text(result), as_text(message)]
 
 
 def counts_result(errors: int, warnings: int, lang: str) -> str:
