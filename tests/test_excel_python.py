@@ -29,6 +29,7 @@ from toolkit.excel_writeback import (
     status_name,
 )
 from toolkit.i18n_excel import text
+from toolkit.present.findings import summary_line
 from toolkit.outputs.excel_build import build_control_panel
 
 NOW = datetime(2026, 11, 24, 8, 30, 0)
@@ -111,8 +112,8 @@ def _findings_rows(book: FakeBook, name: str) -> list[list]:
 
 def test_validate_all_writes_the_same_findings_as_the_cli(pmo, monkeypatch):
     book = _press(monkeypatch, pmo / "control_panel_en.xlsm", excel.validate_all)
-    expected = pipeline.run_validation([pmo / "inputs"], load_settings(base_dir=pmo), AS_OF)
-    expected = list(getattr(expected, "batch", expected).findings)
+    run = pipeline.run_validation([pmo / "inputs"], load_settings(base_dir=pmo), AS_OF)
+    expected = list(run.findings.findings)
     assert expected, "the sample company has findings"
     rows = _findings_rows(book, "Findings")
     assert [(r[0], r[2], r[3]) for r in rows] == [(f.place("en"), f.message("en"), f.code) for f in expected]
@@ -120,7 +121,8 @@ def test_validate_all_writes_the_same_findings_as_the_cli(pmo, monkeypatch):
     assert _status(book, "validate_all") == [NOW, f"{errors} errors, {len(expected) - errors} warnings",
                                              book.app._alerts[0]["prompt"]]
     alert = book.app._alerts[-1]
-    assert alert["mode"] == "critical" and "5 workbook(s)" in alert["prompt"] and "Findings" in alert["prompt"]
+    assert alert["mode"] == "critical"
+    assert alert["prompt"] == summary_line(run.findings, "en") + "\nThe Findings sheet lists them."
     assert book._saves == 1
     red = book._wb["Findings"]["B2"].fill.fgColor.rgb
     assert str(red).endswith("FFC7CE") or str(red).endswith("FFEB9C")
@@ -137,7 +139,7 @@ def test_consolidate_now_writes_the_master_and_open_master_opens_it(pmo, monkeyp
     assert master.is_file()
     assert openpyxl.load_workbook(master, read_only=True).sheetnames[0] == "Dashboard"
     prompt = book.app._alerts[-1]["prompt"]
-    assert str(master) in prompt and "tasks" in prompt
+    assert f"Master written to {master}" in prompt and " tasks · " in prompt
     assert _status(book, "consolidate_now")[0] == NOW
 
     opened = _press(monkeypatch, panel, excel.open_master)
@@ -175,8 +177,8 @@ def _department(tmp_path: Path, name: str, lang: str = "en") -> Path:
 
 def test_validate_this_workbook_marks_cells_and_keeps_the_users_own(tmp_path, monkeypatch):
     path = _department(tmp_path, "采购部.xlsx")
-    expected = pipeline.run_validation([path], load_settings(base_dir=path.parent), AS_OF)
-    expected = [f for f in getattr(expected, "batch", expected).findings if f.cell]
+    run = pipeline.run_validation([path], load_settings(base_dir=path.parent), AS_OF)
+    expected = [f for f in run.findings.findings if f.cell]
     assert expected
     first = expected[0]
     # the user's own fill and note on a cell that has a finding

@@ -49,9 +49,8 @@ from .excel_writeback import (
     validation_reply,
 )
 from .i18n_excel import text
-
-MASTER_NAME = "master.xlsx"
-
+from .present.findings import summary_line
+from .present.summary import consolidation_lines
 
 # ---------------------------------------------------------------- the xlwings calls, in one place
 
@@ -176,7 +175,7 @@ class _Context:
 
     @property
     def master(self) -> Path:
-        return self.settings.resolve(self.settings.paths.output) / MASTER_NAME
+        return pipeline.master_path(self.settings)
 
     @property
     def stamp(self) -> str:
@@ -211,39 +210,21 @@ def _job(job: str, book: Any, as_of: date | None, now: datetime | None,
     adapter.alert(reply)
 
 
-def _findings(result: Any) -> list:
-    """The findings of a pipeline result (a Batch today, a Run value carrying `.batch` later)."""
-    return list(getattr(result, "batch", result).findings)
-
-
-def _files(result: Any) -> int:
-    return len(getattr(result, "batch", result).workbooks)
-
-
-def _counts(findings: list) -> tuple[int, int]:
-    errors = sum(f.is_error for f in findings)
-    return errors, len(findings) - errors
-
-
 def _validate_all(ctx: _Context) -> Outcome:
-    result = pipeline.run_validation([ctx.inputs], ctx.settings, ctx.as_of)
-    findings = _findings(result)
-    errors, warnings = _counts(findings)
-    ctx.adapter.write_table(findings_table(findings, ctx.lang))
-    return counts_result(errors, warnings, ctx.lang), validation_reply(_files(result), errors, warnings, ctx.lang)
+    run = pipeline.run_validation([ctx.inputs], ctx.settings, ctx.as_of)
+    report = run.findings
+    ctx.adapter.write_table(findings_table(report.findings, ctx.lang))
+    reply = validation_reply(summary_line(report, ctx.lang), report.error_count, report.warning_count, ctx.lang)
+    return counts_result(report.error_count, report.warning_count, ctx.lang), reply
 
 
 def _consolidate_now(ctx: _Context) -> Outcome:
-    result = pipeline.run_consolidation([ctx.inputs], ctx.settings, ctx.as_of, output=ctx.master,
-                                        stamp=ctx.stamp, lang=ctx.lang)
-    findings = _findings(result)
-    errors, warnings = _counts(findings)
-    ctx.adapter.write_table(findings_table(findings, ctx.lang))
-    analysis = result.analysis
-    reply = consolidation_reply(str(result.master), bool(result.conflict), len(analysis.tasks),
-                                sum(t.flags.overdue for t in analysis.tasks),
-                                sum(p.rag == "red" for p in analysis.projects), errors, warnings, ctx.lang)
-    return counts_result(errors, warnings, ctx.lang), reply
+    run = pipeline.run_consolidation([ctx.inputs], ctx.settings, ctx.as_of, output=ctx.master,
+                                     stamp=ctx.stamp, lang=ctx.lang)
+    report = run.findings
+    ctx.adapter.write_table(findings_table(report.findings, ctx.lang))
+    reply = consolidation_reply(consolidation_lines(run, ctx.lang), bool(run.conflict), ctx.lang)
+    return counts_result(report.error_count, report.warning_count, ctx.lang), reply
 
 
 def _weekly_report(ctx: _Context) -> Outcome:
@@ -269,12 +250,13 @@ def _validate_this_workbook(ctx: _Context) -> Outcome:
     sheet_name = findings_sheet_name(ctx.lang)
     for mark in plan_restores(adapter.read_rows(sheet_name)):
         adapter.apply(mark)
-    result = pipeline.run_validation([adapter.path], ctx.settings, ctx.as_of)
-    findings = [f for f in _findings(result) if f.sheet != sheet_name]   # our own sheet is not the user's data
+    run = pipeline.run_validation([adapter.path], ctx.settings, ctx.as_of)
+    findings = [f for f in run.findings.findings if f.sheet != sheet_name]   # our own sheet is not the user's data
     targets = mark_targets(findings, adapter.sheet_names())
     before = {key: adapter.cell_state(*key) for key in targets}
     for mark in plan_marks(findings, ctx.lang, before):
         adapter.apply(mark)
     adapter.write_table(findings_table(findings, ctx.lang, before))
-    errors, warnings = _counts(findings)
+    errors = sum(f.is_error for f in findings)
+    warnings = len(findings) - errors
     return counts_result(errors, warnings, ctx.lang), this_workbook_reply(errors, warnings, ctx.lang)

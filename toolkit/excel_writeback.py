@@ -15,6 +15,7 @@ from typing import Any
 from .errors import Finding, Severity
 from .i18n import text as core_text
 from .i18n_excel import text
+from .present.findings import finding_row
 
 AUTHOR = "Ops Tracker Toolkit"
 LANGUAGE_NAME = "ToolkitLanguage"          # defined name: ="en" or ="zh", the workbook's language
@@ -99,11 +100,12 @@ def findings_table(findings: Sequence[Finding], lang: str,
     for finding in findings:
         key = cell_key(finding)
         state = before.get(key) if key else None
+        shown = finding_row(finding, lang)     # the same words as the CLI and the master
         rows.append([as_text(v) for v in [
-            finding.place(lang),
-            core_text(f"severity.{finding.severity.value}", lang),
-            finding.message(lang),
-            finding.code,
+            shown.full_place,
+            shown.severity_label,
+            shown.message,
+            shown.code,
             finding.file,
             finding.sheet or "",
             (finding.cell or "") if state is not None else "",
@@ -188,11 +190,12 @@ def counts_result(errors: int, warnings: int, lang: str) -> str:
     return text("result.findings", lang, errors=errors, warnings=warnings)
 
 
-def validation_reply(files: int, errors: int, warnings: int, lang: str) -> Reply:
+def validation_reply(summary: str, errors: int, warnings: int, lang: str) -> Reply:
+    """`summary` is the CLI's summary line; with findings, where to find them."""
     if not errors and not warnings:
-        return Reply(text("app", lang), text("msg.clean", lang, files=files))
-    return Reply(text("app", lang), text("msg.validated", lang, files=files, errors=errors, warnings=warnings,
-                                         sheet=findings_sheet_name(lang)), problem=errors > 0)
+        return Reply(text("app", lang), summary)
+    return Reply(text("app", lang), summary + "\n" + text("msg.see_sheet", lang, sheet=findings_sheet_name(lang)),
+                 problem=errors > 0)
 
 
 def this_workbook_reply(errors: int, warnings: int, lang: str) -> Reply:
@@ -202,13 +205,9 @@ def this_workbook_reply(errors: int, warnings: int, lang: str) -> Reply:
                                          sheet=findings_sheet_name(lang)), problem=errors > 0)
 
 
-def consolidation_reply(master: str, conflict: bool, tasks: int, overdue: int, red: int,
-                        errors: int, warnings: int, lang: str) -> Reply:
-    message = text("msg.consolidated", lang, path=master, tasks=tasks, overdue=overdue, red=red,
-                   errors=errors, warnings=warnings)
-    if conflict:
-        message += "\n" + text("msg.conflict", lang, path=master)
-    return Reply(text("app", lang), message, problem=conflict)
+def consolidation_reply(lines: Sequence[str], conflict: bool, lang: str) -> Reply:
+    """`lines` are what the CLI says after a consolidation."""
+    return Reply(text("app", lang), "\n".join(lines), problem=conflict)
 
 
 def error_reply(message: str, lang: str) -> Reply:

@@ -43,20 +43,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "findings.col.fill": ("Fill before", "原填充色"),
     "findings.col.note": ("Note before", "原批注"),
     # ---- message boxes
-    "msg.validated": ("Checked {files} workbook(s): {errors} error(s), {warnings} warning(s). See the {sheet} sheet.",
-                      "已校验 {files} 个工作簿：{errors} 个错误，{warnings} 个警告。详见“{sheet}”工作表。"),
-    "msg.clean": ("Checked {files} workbook(s): no problems found.", "已校验 {files} 个工作簿：未发现问题。"),
+    "msg.see_sheet": ("The {sheet} sheet lists them.", "详见“{sheet}”工作表。"),
     "msg.this_clean": ("No problems found in this workbook.", "本工作簿未发现问题。"),
     "msg.this_found": ("{errors} error(s) and {warnings} warning(s) in this workbook. The cells are coloured and "
                        "carry a note; the {sheet} sheet lists them all.",
                        "本工作簿有 {errors} 个错误、{warnings} 个警告。相关单元格已标色并附批注，"
                        "完整列表见“{sheet}”工作表。"),
-    "msg.consolidated": ("Master written: {path}\n{tasks} tasks, {overdue} overdue, {red} red project(s). "
-                         "Inputs: {errors} error(s), {warnings} warning(s).",
-                         "总表已生成：{path}\n共 {tasks} 项任务，{overdue} 项逾期，{red} 个红色项目。"
-                         "输入文件：{errors} 个错误，{warnings} 个警告。"),
-    "msg.conflict": ("The master was open, so the new one was saved as {path}.",
-                     "总表正被打开，新总表已另存为 {path}。"),
     "msg.report_unavailable": ("The weekly report is not available in this version of the toolkit yet.",
                                "此版本的工具尚不能生成周报。"),
     "msg.report_written": ("Weekly report written: {path}", "周报已生成：{path}"),
