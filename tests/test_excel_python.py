@@ -29,8 +29,8 @@ from toolkit.excel_writeback import (
     status_name,
 )
 from toolkit.i18n_excel import text
-from toolkit.present.findings import summary_line
 from toolkit.outputs.excel_build import build_control_panel
+from toolkit.present.findings import summary_line
 
 NOW = datetime(2026, 11, 24, 8, 30, 0)
 SAMPLE = REPO / "workbooks" / "sample"
@@ -322,3 +322,14 @@ def test_user_text_that_looks_like_a_formula_stays_text(tmp_path, monkeypatch):
     assert row[0].value.startswith("=HYPERLINK") and row[0].data_type == "s"
     assert row[8].value == "=cmd|' /c calc'!A0" and row[8].data_type == "s"
     assert plan_restores([[c.value for c in row]])[0].state.note == "=cmd|' /c calc'!A0"
+
+
+def test_write_back_plans_import_no_excel_library_and_entry_points_load_xlwings_late():
+    import subprocess
+    import sys
+
+    probe = ("import sys, toolkit.excel_writeback; a = sorted(m for m in ('xlwings', 'openpyxl', 'xlsxwriter', "
+             "'python_calamine') if m in sys.modules); import toolkit.excel; "
+             "print(a, 'xlwings' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["[]", "False"]
