@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint install templates sample bench clean
+.PHONY: demo test lint install templates sample excel bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ templates: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/python -m toolkit.outputs.sample_company
+
+excel: $(STAMP)
+	$(BIN)/python -m toolkit.outputs.excel_build
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_read_validate.py

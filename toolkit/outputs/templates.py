@@ -12,6 +12,7 @@ created date is fixed) and XlsxWriter stamps every zip member with the same date
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -190,8 +191,13 @@ class _Formats:
         return self.text
 
 
-def build_template(lang: str, path: Path) -> None:
-    """Write the department workbook template in `lang` ("en" or "zh") to `path`."""
+def build_template(lang: str, path: Path,
+                   extend: Callable[[xlsxwriter.Workbook], None] | None = None) -> None:
+    """Write the department workbook template in `lang` ("en" or "zh") to `path`.
+
+    `extend(workbook)` runs after the last sheet and before the file is closed (the Excel
+    build adds its VBA project and button there, into an `.xlsm` path).
+    """
     if lang not in TEMPLATE_NAMES:
         raise ValueError(f"language must be one of {', '.join(TEMPLATE_NAMES)}, got {lang!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -205,6 +211,8 @@ def build_template(lang: str, path: Path) -> None:
     for spec in SHEETS:
         _write_sheet(workbook, formats, lists, spec, lang)
     lists.finish()
+    if extend is not None:
+        extend(workbook)
     workbook.close()
 
 
