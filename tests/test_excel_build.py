@@ -27,7 +27,9 @@ import pytest
 import xlwings
 from conftest import REPO, workbook_content
 
-from toolkit.i18n_excel import text
+from toolkit.i18n import text_in
+
+text = text_in("excel")
 from toolkit.outputs import excel_build
 from toolkit.outputs.cfb import BLACK, NOSTREAM, RED, sort_key, write_cfb
 from toolkit.outputs.vba_project import (

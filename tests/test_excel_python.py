@@ -28,7 +28,9 @@ from toolkit.excel_writeback import (
     plan_restores,
     status_name,
 )
-from toolkit.i18n_excel import text
+from toolkit.i18n import text_in
+
+text = text_in("excel")
 from toolkit.outputs.excel_build import build_control_panel
 from toolkit.present.findings import summary_line
 

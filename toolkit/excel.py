@@ -48,7 +48,9 @@ from .excel_writeback import (
     unexpected_reply,
     validation_reply,
 )
-from .i18n_excel import text
+from .i18n import text_in
+
+text = text_in("excel")
 from .present.findings import summary_line
 from .present.summary import consolidation_lines
 

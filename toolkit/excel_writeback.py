@@ -14,7 +14,9 @@ from typing import Any
 
 from .errors import Finding, Severity
 from .i18n import text as core_text
-from .i18n_excel import text
+from .i18n import text_in
+
+text = text_in("excel")
 from .present.findings import finding_row
 
 AUTHOR = "Ops Tracker Toolkit"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 
 LANGS = ("en", "zh")
 
@@ -37,6 +38,15 @@ def text(key: str, lang: str = "en", /, **params: object) -> str:
     en, zh = TEXT[key]
     template = zh if lang == "zh" else en
     return template.format(**params) if params else template
+
+
+def text_in(area: str) -> Callable[..., str]:
+    """`text` for the keys of one area: text_in("excel")("button.open_master", lang)."""
+
+    def area_text(key: str, lang: str = "en", /, **params: object) -> str:
+        return text(f"{area}.{key}", lang, **params)
+
+    return area_text
 
 
 def finding_text(code: str, lang: str = "en", /, **params: object) -> str:

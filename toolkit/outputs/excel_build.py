@@ -27,7 +27,9 @@ from pathlib import Path
 import xlsxwriter
 
 from ..excel_writeback import LANGUAGE_NAME, status_name
-from ..i18n_excel import text
+from ..i18n import text_in
+
+text = text_in("excel")
 from .templates import FIXED_CREATED, build_template
 from .vba_project import Module, build_vba_project, document_modules, read_bas
 
