@@ -1,0 +1,113 @@
+"""Every user-facing text of email delivery, in English and Chinese.
+
+Default subject and body templates (`template.<kind>.subject` / `template.<kind>.body`) are
+overridden per kind and language in `[email.templates.<kind>]` of toolkit.toml. Their
+parameters are the names in `TEMPLATE_FIELDS`; a template naming anything else is refused
+when the settings are loaded.
+"""
+from __future__ import annotations
+
+# the kinds of email the toolkit sends; `files` is `toolkit send FILE --to …`
+KINDS = ("weekly", "closure", "rejected", "files")
+
+# the parameters a subject or body template may use
+TEMPLATE_FIELDS = frozenset({"period", "project", "scope", "files", "file", "department", "reasons"})
+
+TEXT: dict[str, tuple[str, str]] = {
+    # ---- default templates
+    "template.weekly.subject": ("Weekly project report {period} · {scope}", "项目周报 {period} · {scope}"),
+    "template.weekly.body": (
+        "Hello,\n\nPlease find attached the weekly project report for {period} ({scope}).\n\n"
+        "Attachments: {files}\n\n-- \nSent by the Ops Tracker Toolkit on behalf of the PMO.\n",
+        "您好：\n\n附件为 {period}（{scope}）的项目周报，请查阅。\n\n"
+        "附件：{files}\n\n-- \n本邮件由运营项目跟踪工具代项目管理办公室发送。\n",
+    ),
+    "template.closure.subject": ("Closure summary · {project}", "项目结项总结 · {project}"),
+    "template.closure.body": (
+        "Hello,\n\nPlease find attached the closure summary of {project} ({period}).\n\n"
+        "Attachments: {files}\n\n-- \nSent by the Ops Tracker Toolkit on behalf of the PMO.\n",
+        "您好：\n\n附件为项目“{project}”的结项总结（{period}），请查阅。\n\n"
+        "附件：{files}\n\n-- \n本邮件由运营项目跟踪工具代项目管理办公室发送。\n",
+    ),
+    "template.rejected.subject": ("Your tracker {file} was not accepted", "您提交的跟踪表 {file} 未被接收"),
+    "template.rejected.body": (
+        "Hello,\n\nThe workbook {file} you put in the drop folder on {period} was not accepted:\n\n"
+        "{reasons}\n\nPlease correct it and drop it again. The attached files say where.\n\n"
+        "-- \nSent by the Ops Tracker Toolkit on behalf of the PMO.\n",
+        "您好：\n\n您于 {period} 放入投递文件夹的工作簿 {file} 未被接收，原因如下：\n\n"
+        "{reasons}\n\n请修改后重新投递，具体位置见附件。\n\n"
+        "-- \n本邮件由运营项目跟踪工具代项目管理办公室发送。\n",
+    ),
+    "template.files.subject": ("Files from the PMO: {files}", "项目管理办公室发送的文件：{files}"),
+    "template.files.body": (
+        "Hello,\n\nPlease find attached: {files}\n\n-- \nSent by the Ops Tracker Toolkit on behalf of the PMO.\n",
+        "您好：\n\n附件：{files}\n\n-- \n本邮件由运营项目跟踪工具代项目管理办公室发送。\n",
+    ),
+    "scope.all": ("all projects", "全部项目"),
+    "kind.weekly": ("weekly report", "周报"),
+    "kind.closure": ("closure summary", "结项总结"),
+    "kind.rejected": ("rejected-file notice", "退回通知"),
+    "kind.files": ("files", "文件"),
+    "files.sep": (", ", "、"),
+    # ---- settings checked when an email is about to go out
+    "error.no-recipients": (
+        "no recipients for {kind} emails: set email.to.{kind} or email.recipients in toolkit.toml",
+        "{kind} 邮件没有收件人：请在 toolkit.toml 中设置 email.to.{kind} 或 email.recipients",
+    ),
+    "error.password-missing": (
+        "email.username is set but the environment variable {var} (email.password_env) is not: "
+        "set it to the SMTP password before sending",
+        "已设置 email.username，但环境变量 {var}（email.password_env）未设置：请在发送前将其设为 SMTP 密码",
+    ),
+    "error.attachment-missing": ("attachment {path} does not exist", "附件 {path} 不存在"),
+    "error.attachment-unreadable": ("attachment {path} cannot be read: {reason}", "无法读取附件 {path}：{reason}"),
+    "error.outbox": ("cannot write the email into the outbox {path}: {reason}",
+                     "无法将邮件写入发件箱 {path}：{reason}"),
+    "error.sent-log": ("cannot use the sent log {path}: {reason}", "无法使用发送记录 {path}：{reason}"),
+    "error.sent-log-busy": ("another run has been sending email for more than {seconds} s (lock {path})",
+                            "另一个任务发送邮件已超过 {seconds} 秒（锁文件 {path}）"),
+    # ---- delivery failures: "{what}" is one of the reason.* texts
+    "error.permanent": (
+        "email to {host}:{port} failed: {what}. Not retried: the server will give the same answer again",
+        "发往 {host}:{port} 的邮件发送失败：{what}。未重试：服务器会给出同样的答复",
+    ),
+    "error.gave-up": (
+        "email to {host}:{port} failed after {attempts} attempts: {what}",
+        "发往 {host}:{port} 的邮件在尝试 {attempts} 次后仍失败：{what}",
+    ),
+    "reason.refused": ("the connection was refused (is the SMTP server running on that port?)",
+                       "连接被拒绝（该端口上的 SMTP 服务是否在运行？）"),
+    "reason.timeout": ("no answer within {seconds} s", "{seconds} 秒内没有响应"),
+    "reason.disconnected": ("the server closed the connection", "服务器断开了连接"),
+    "reason.network": ("network error: {detail}", "网络错误：{detail}"),
+    "reason.unknown-host": ("the host name cannot be resolved ({detail})", "无法解析主机名（{detail}）"),
+    "reason.temporary": ("the server answered {code} {detail} (temporary)", "服务器答复 {code} {detail}（临时错误）"),
+    "reason.rejected": ("the server answered {code} {detail}", "服务器答复 {code} {detail}"),
+    "reason.auth": ("login as {user} was refused ({code} {detail}): check email.username and the password",
+                    "以 {user} 登录被拒绝（{code} {detail}）：请检查 email.username 与密码"),
+    "reason.recipients": ("every recipient was refused: {detail}", "所有收件人均被拒收：{detail}"),
+    "reason.no-starttls": ("the server does not offer STARTTLS; set email.tls to \"ssl\" or \"none\"",
+                           "服务器不支持 STARTTLS；请将 email.tls 设为 \"ssl\" 或 \"none\""),
+    "reason.no-auth": ("the server does not offer login (AUTH); leave email.username empty or use TLS",
+                       "服务器不支持登录（AUTH）；请将 email.username 留空或启用 TLS"),
+    "reason.not-supported": ("the server does not support {detail}", "服务器不支持 {detail}"),
+    "reason.certificate": ("the server's certificate cannot be verified ({detail}); "
+                           "set email.ca_file to your company's CA bundle if it uses one",
+                           "无法验证服务器证书（{detail}）；如公司使用自有证书，请将 email.ca_file 设为其 CA 证书文件"),
+    "reason.tls": ("TLS failed: {detail}", "TLS 握手失败：{detail}"),
+    # ---- results
+    "result.sent": ("sent to {recipients} via {host} ({attempts} attempt(s))",
+                    "已通过 {host} 发送给 {recipients}（尝试 {attempts} 次）"),
+    "result.outbox": ("written to the outbox: {path} (to {recipients})", "已写入发件箱：{path}（收件人 {recipients}）"),
+    "result.skipped": ("not sent: the {kind} email for {period} already went to {recipients} on {when}; "
+                       "use --force to send it again",
+                       "未发送：{period} 的 {kind} 邮件已于 {when} 发送给 {recipients}；如需再次发送请加 --force"),
+    "result.refused": ("the server refused {refused}", "服务器拒收了 {refused}"),
+}
+
+
+def text(key: str, lang: str = "en", /, **params: object) -> str:
+    """The email text `key` in `lang`, formatted with `params`."""
+    en, zh = TEXT[key]
+    template = zh if lang == "zh" else en
+    return template.format(**params) if params else template
