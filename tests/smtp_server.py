@@ -99,13 +99,13 @@ class Handler:
     logins: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd API)
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd's hook names
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.data_calls += 1
             answer = self.data_answers.pop(0) if self.data_answers else None
@@ -149,7 +149,7 @@ class SmtpServer:
     def messages(self) -> list[email.message.EmailMessage]:
         return self.handler.messages
 
-    def start(self) -> "SmtpServer":
+    def start(self) -> SmtpServer:
         self.controller.start()
         self.running = True
         return self
@@ -159,7 +159,7 @@ class SmtpServer:
             self.controller.stop()
             self.running = False
 
-    def __enter__(self) -> "SmtpServer":
+    def __enter__(self) -> SmtpServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -19,8 +19,15 @@ import pytest
 from smtp_server import HOST, Handler, SmtpServer, free_port, make_ca
 
 from toolkit.config import settings_from_dict
-from toolkit.deliver import (DeliveryError, build_message, read_sent_log, send, send_files, send_report,
-                             sent_log_path)
+from toolkit.deliver import (
+    DeliveryError,
+    build_message,
+    read_sent_log,
+    send,
+    send_files,
+    send_report,
+    sent_log_path,
+)
 from toolkit.errors import ConfigError, InputError, ToolkitError
 
 pytestmark = pytest.mark.timeout(60)

@@ -24,7 +24,7 @@ def check_address(value: str) -> str:
     """`value` if it is one address (`a@b.cn` or `Name 名字 <a@b.cn>`); ValueError otherwise."""
     if "\n" in value or "\r" in value:
         raise ValueError(f"not an email address: {value!r}")
-    name, addr = parseaddr(value)
+    _, addr = parseaddr(value)
     if not addr or not _ADDRESS.match(addr) or ("<" in value and not value.rstrip().endswith(">")):
         raise ValueError(f"not an email address: {value!r} (the valid form is name@example.com "
                          f"or \"Name <name@example.com>\")")
@@ -117,7 +117,7 @@ class Email(_Section):
         return value.strip()
 
     @model_validator(mode="after")
-    def _login(self) -> "Email":
+    def _login(self) -> Email:
         if self.username and not self.password_env.strip():
             raise ValueError("email.username is set, so email.password_env must name the environment "
                              "variable holding the password")

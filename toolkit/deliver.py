@@ -41,7 +41,7 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -347,7 +347,7 @@ def _login(client: smtplib.SMTP, user: str, password: str) -> None:
     offered = client.esmtp_features.get("auth", "").upper().split() if client.has_extn("auth") else []
     if "PLAIN" not in offered:
         raise smtplib.SMTPNotSupportedError("AUTH PLAIN (needed for a non-ASCII password) is not offered")
-    token = base64.b64encode(f"\0{user}\0{password}".encode("utf-8")).decode("ascii")
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
     code, answer = client.docmd("AUTH", f"PLAIN {token}")
     if code != 235:
         raise smtplib.SMTPAuthenticationError(code, answer)
@@ -380,7 +380,7 @@ def _classify(exc: BaseException, em: Email) -> tuple[bool, str, dict, int | Non
         return False, "reason.rejected", {"code": code, "detail": detail}, code
     if isinstance(exc, smtplib.SMTPServerDisconnected) and isinstance(exc.__context__, TimeoutError):
         return True, "reason.timeout", {"seconds": f"{em.timeout:g}"}, None   # smtplib's name for a timeout
-    if isinstance(exc, smtplib.SMTPServerDisconnected) or isinstance(exc, (ssl.SSLEOFError, ConnectionResetError)):
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, ssl.SSLEOFError, ConnectionResetError)):
         return True, "reason.disconnected", {}, None
     if isinstance(exc, ssl.SSLCertVerificationError):
         return False, "reason.certificate", {"detail": exc.verify_message or str(exc)}, None
@@ -524,9 +524,10 @@ def _deliver_logged(message: EmailMessage, kind: str, project: str, period: str,
                     now: datetime, *, hold_back: bool, sleep: Sleep) -> DeliveryResult:
     log = sent_log_path(settings)
     key = sent_key(kind, project, period, to + cc, [a.sha256 for a in items])
-    base = dict(kind=kind, period=period, to=to, cc=cc, attachments=tuple(a.name for a in items),
-                transport=settings.email.transport,
-                host=settings.email.host if settings.email.transport == "smtp" else "")
+    smtp = settings.email.transport == "smtp"
+    base = DeliveryResult(status="", kind=kind, period=period, to=to, cc=cc,
+                          attachments=tuple(a.name for a in items), transport=settings.email.transport,
+                          host=settings.email.host if smtp else "")
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(log) + ".lock", timeout=LOCK_WAIT)
@@ -540,17 +541,17 @@ def _deliver_logged(message: EmailMessage, kind: str, project: str, period: str,
         if hold_back:
             earlier = [r for r in read_sent_log(settings) if r.get("key") == key]
             if earlier:
-                return DeliveryResult(status="skipped", previous=str(earlier[-1].get("sent_at", "")),
-                                      message_id=str(earlier[-1].get("message_id", "")), **base)
+                return replace(base, status="skipped", previous=str(earlier[-1].get("sent_at", "")),
+                               message_id=str(earlier[-1].get("message_id", "")))
         sent = send(message, settings, env, sleep=sleep)
         record = {"key": key, "kind": kind, "project": project, "period": period, "to": list(to), "cc": list(cc),
                   "attachments": [{"name": a.name, "sha256": a.sha256, "bytes": len(a.data)} for a in items],
-                  "transport": sent.transport, "host": base["host"], "attempts": sent.attempts,
+                  "transport": sent.transport, "host": base.host, "attempts": sent.attempts,
                   "message_id": str(message["Message-ID"]), "sent_at": now.isoformat(timespec="seconds"),
                   "path": str(sent.path) if sent.path else None, "refused": sent.refused}
         _append(log, record)
-        return DeliveryResult(status="outbox" if sent.transport == "outbox" else "sent", attempts=sent.attempts,
-                              path=sent.path, message_id=str(message["Message-ID"]), refused=sent.refused, **base)
+        return replace(base, status="sent" if smtp else "outbox", attempts=sent.attempts, path=sent.path,
+                       message_id=str(message["Message-ID"]), refused=sent.refused)
     finally:
         lock.release()
 
