@@ -119,14 +119,15 @@ class Handler:
 
 class SmtpServer:
     """aiosmtpd on 127.0.0.1:`port`. `tls`: None, "starttls" (offered and required) or "ssl"
-    (implicit TLS); `users`: {login: password} turns on AUTH (required)."""
+    (implicit TLS); `users`: {login: password} turns on AUTH (required); other keywords go
+    to aiosmtpd's SMTP (e.g. `data_size_limit`)."""
 
     def __init__(self, *, port: int | None = None, tls: str | None = None, ca: ServerCA | None = None,
-                 users: dict[str, str] | None = None, handler: Handler | None = None):
+                 users: dict[str, str] | None = None, handler: Handler | None = None, **smtp_kwargs):
         self.port = port or free_port()
         self.handler = handler or Handler()
         self.users = users or {}
-        kwargs: dict = {}
+        kwargs: dict = dict(smtp_kwargs)   # more aiosmtpd.smtp.SMTP parameters, e.g. data_size_limit
         if tls == "starttls":
             kwargs.update(tls_context=ca.server_context(), require_starttls=True)
         elif tls == "ssl":

@@ -304,6 +304,15 @@ def test_a_permanent_5xx_answer_is_reported_clearly_and_not_retried(tmp_path, re
     assert read_sent_log(settings) == []
 
 
+def test_a_message_too_big_for_the_server_is_a_clear_permanent_error(tmp_path, reports):
+    with SmtpServer(data_size_limit=100_000) as server:                 # the PDF alone is 300 kB
+        sleeper = Sleeper()
+        with pytest.raises(DeliveryError) as info:
+            send_report("weekly", "2026-W48", reports, smtp(tmp_path, server.port), "en", env={}, now=NOW,
+                        sleep=sleeper)
+    assert "552" in info.value.message("en") and sleeper.waits == [] and server.messages == []
+
+
 def test_one_refused_recipient_does_not_stop_the_others(tmp_path, reports):
     handler = Handler(refuse={"cto@example.com": "550 5.1.1 No such user"})
     with SmtpServer(handler=handler) as server:
@@ -347,9 +356,16 @@ def test_sent_log_prevents_a_second_send_and_force_overrides_it(tmp_path, report
         ["sent", "skipped", "sent", "sent", "sent", "sent"]
     assert len(server.messages) == 5
     assert second.previous == "2026-11-27T07:30:00+08:00" and second.message_id == first.message_id
-    assert "--force" in second.message("en") and "2026-11-27T07:30:00+08:00" in second.message("zh")
+    assert "--force" in second.message("en") and "2026-11-27 07:30" in second.message("zh")
     lines = sent_log_path(settings).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 5 and all(json.loads(line)["message_id"] for line in lines)
+
+
+def test_an_eml_left_in_the_outbox_does_not_hold_back_the_real_send(tmp_path, reports):
+    assert send_report("weekly", "2026-W48", reports, make_settings(tmp_path), "en", env={}, now=NOW).status == "outbox"
+    with SmtpServer() as server:
+        result = send_report("weekly", "2026-W48", reports, smtp(tmp_path, server.port), "en", env={}, now=NOW)
+    assert result.status == "sent" and len(server.messages) == 1
 
 
 def test_rejected_notices_go_to_the_submitter_copied_to_the_pmo_once_per_file(tmp_path, reports):

@@ -142,7 +142,7 @@ class DeliveryResult:
         recipients = ", ".join(self.to + self.cc)
         if self.status == "skipped":
             return text("result.skipped", lang, kind=text(f"kind.{self.kind}", lang), period=self.period,
-                        recipients=recipients, when=self.previous)
+                        recipients=recipients, when=_readable(self.previous))
         if self.status == "outbox":
             line = text("result.outbox", lang, path=self.path, recipients=recipients)
         else:
@@ -150,6 +150,13 @@ class DeliveryResult:
         if self.refused:
             line += "; " + text("result.refused", lang, refused=", ".join(f"{k} ({v})" for k, v in self.refused.items()))
         return line
+
+
+def _readable(stamp: str) -> str:
+    try:
+        return f"{datetime.fromisoformat(stamp):%Y-%m-%d %H:%M}"
+    except ValueError:
+        return stamp
 
 
 # ------------------------------------------------------------------ building a message
@@ -484,9 +491,12 @@ def send_files(files: Sequence[Path | str], to: Sequence[str], settings: Setting
                            hold_back=False, sleep=sleep)
 
 
-def sent_key(kind: str, project: str, period: str, recipients: Sequence[str], sha256s: Sequence[str]) -> str:
-    """The sent-log key: reports by kind + project + period + recipients; other kinds also by content."""
-    parts: dict[str, object] = {"kind": kind, "project": project, "period": period,
+def sent_key(kind: str, project: str, period: str, recipients: Sequence[str], sha256s: Sequence[str],
+             transport: str = "smtp") -> str:
+    """The sent-log key: reports by kind + project + period + recipients; other kinds also by
+    content. The transport is part of it: an .eml left in the outbox reached nobody, so it does
+    not hold back the same report sent by SMTP later."""
+    parts: dict[str, object] = {"kind": kind, "project": project, "period": period, "transport": transport,
                                 "recipients": sorted({_bare(r) for r in recipients})}
     if kind not in REPORT_KINDS:
         parts["attachments"] = sorted(sha256s)
@@ -523,7 +533,7 @@ def _deliver_logged(message: EmailMessage, kind: str, project: str, period: str,
                     cc: tuple[str, ...], items: list[Attachment], settings: Settings, env: Mapping[str, str],
                     now: datetime, *, hold_back: bool, sleep: Sleep) -> DeliveryResult:
     log = sent_log_path(settings)
-    key = sent_key(kind, project, period, to + cc, [a.sha256 for a in items])
+    key = sent_key(kind, project, period, to + cc, [a.sha256 for a in items], settings.email.transport)
     smtp = settings.email.transport == "smtp"
     base = DeliveryResult(status="", kind=kind, period=period, to=to, cc=cc,
                           attachments=tuple(a.name for a in items), transport=settings.email.transport,

@@ -101,7 +101,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "result.outbox": ("written to the outbox: {path} (to {recipients})", "已写入发件箱：{path}（收件人 {recipients}）"),
     "result.skipped": ("not sent: the {kind} email for {period} already went to {recipients} on {when}; "
                        "use --force to send it again",
-                       "未发送：{period} 的 {kind} 邮件已于 {when} 发送给 {recipients}；如需再次发送请加 --force"),
+                       "未发送：{period} 的{kind}邮件已于 {when} 发送给 {recipients}；如需再次发送请加 --force"),
     "result.refused": ("the server refused {refused}", "服务器拒收了 {refused}"),
 }
 
