@@ -162,6 +162,16 @@ def test_missing_password_variable_is_a_clear_error_before_any_connection(tmp_pa
         assert server.handler.data_calls == 0 and not sent_log_path(settings).exists()
 
 
+@pytest.mark.parametrize("content, needle", [(None, "does not exist"), (b"not a certificate", "not a PEM")])
+def test_a_bad_ca_file_is_a_clear_error(tmp_path, content, needle):
+    if content is not None:
+        (tmp_path / "corp-ca.pem").write_bytes(content)
+    settings = smtp(tmp_path, free_port(), tls="starttls", ca_file="corp-ca.pem")
+    with pytest.raises(ConfigError) as info:
+        send_files([__file__], ["a@example.com"], settings, "en", env={}, now=NOW)
+    assert needle in info.value.message("en") and "corp-ca.pem" in info.value.message("zh")
+
+
 def test_no_recipients_anywhere_is_a_clear_error(tmp_path, reports):
     settings = make_settings(tmp_path, recipients=[])
     with pytest.raises(ConfigError, match="email.to.weekly"):

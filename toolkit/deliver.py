@@ -310,13 +310,13 @@ def _tls_context(em: Email, settings: Settings) -> ssl.SSLContext:
     if em.ca_file:
         path = settings.resolve(Path(em.ca_file))
         if not path.is_file():
-            raise ConfigError(f"email.ca_file: {path} does not exist", f"email.ca_file：{path} 不存在")
+            raise ConfigError(text("error.ca-missing", "en", path=path), text("error.ca-missing", "zh", path=path))
         cafile = str(path)
     try:
         context = ssl.create_default_context(cafile=cafile)
     except ssl.SSLError as exc:
-        raise ConfigError(f"email.ca_file: {cafile} is not a PEM certificate bundle ({exc})",
-                          f"email.ca_file：{cafile} 不是 PEM 格式的证书文件（{exc}）") from exc
+        raise ConfigError(text("error.ca-bad", "en", path=cafile, reason=exc.reason or exc),
+                          text("error.ca-bad", "zh", path=cafile, reason=exc.reason or exc)) from exc
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context
 
