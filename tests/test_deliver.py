@@ -307,7 +307,7 @@ def test_a_permanent_5xx_answer_is_reported_clearly_and_not_retried(tmp_path, re
             send_report("weekly", "2026-W48", reports, settings, "en", env={}, now=NOW, sleep=sleeper)
     assert handler.data_calls == 1 and sleeper.waits == [] and server.messages == []
     error = info.value
-    assert isinstance(error, ToolkitError) and error.exit_code == 3 and error.code == 550
+    assert isinstance(error, ToolkitError) and error.exit_code == 3 and error.smtp_code == 550
     assert error.message("en") == (f"email to {HOST}:{server.port} failed: the server answered 550 5.7.1 Message "
                                    "rejected by policy. Not retried: the server will give the same answer again")
     assert f"{HOST}:{server.port}" in error.message("zh") and "未重试" in error.message("zh")

@@ -14,7 +14,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .i18n_email import TEMPLATE_FIELDS
+
+# the kinds of email the toolkit sends; `files` is `toolkit send FILE --to …`
+KINDS = ("weekly", "closure", "rejected", "files")
+
+# the fields a subject or body template may use
+TEMPLATE_FIELDS = frozenset({"period", "project", "scope", "files", "file", "department", "reasons"})
 
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+$")
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}

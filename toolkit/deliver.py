@@ -47,13 +47,14 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid, parseaddr, parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
 from .config import Settings
-from .config_email import Email, check_address
-from .errors import ConfigError, InputError, OutputError, ToolkitError
-from .i18n_email import KINDS, TEMPLATE_FIELDS, text
+from .config_email import KINDS, TEMPLATE_FIELDS, Email, check_address
+from .errors import Bilingual, ConfigError, InputError, OutputError, ToolkitError
+from .i18n import text
 
 SENT_LOG = "sent-log.jsonl"
 OUTBOX = "outbox"
@@ -78,18 +79,19 @@ Sleep = Callable[[float], None]
 
 
 class DeliveryError(ToolkitError):
-    """An email could not be delivered: the server, what happened, and whether it was retried."""
+    """An email could not be delivered: the server, what happened, and whether it was retried.
+    `smtp_code` is the server's answer code when there was one (550, 535, …)."""
 
     exit_code = 3
 
-    def __init__(self, en: str, zh: str, *, host: str = "", port: int = 0, attempts: int = 0,
-                 transient: bool = False, code: int | None = None):
-        super().__init__(en, zh)
-        self.host = host
-        self.port = port
+    def __init__(self, code: str, /, *, attempts: int = 0, transient: bool = False,
+                 smtp_code: int | None = None, **params: Any):
+        self.host = str(params.get("host", ""))
+        self.port = int(params.get("port", 0))
         self.attempts = attempts
         self.transient = transient
-        self.code = code
+        self.smtp_code = smtp_code
+        super().__init__(code, attempts=attempts, **params)
 
 
 @dataclass(frozen=True)
@@ -141,14 +143,14 @@ class DeliveryResult:
     def message(self, lang: str = "en") -> str:
         recipients = ", ".join(self.to + self.cc)
         if self.status == "skipped":
-            return text("result.skipped", lang, kind=text(f"kind.{self.kind}", lang), period=self.period,
+            return text("email.result.skipped", lang, kind=text(f"email.kind.{self.kind}", lang), period=self.period,
                         recipients=recipients, when=_readable(self.previous))
         if self.status == "outbox":
-            line = text("result.outbox", lang, path=self.path, recipients=recipients)
+            line = text("email.result.outbox", lang, path=self.path, recipients=recipients)
         else:
-            line = text("result.sent", lang, recipients=recipients, host=self.host, attempts=self.attempts)
+            line = text("email.result.sent", lang, recipients=recipients, host=self.host, attempts=self.attempts)
         if self.refused:
-            line += "; " + text("result.refused", lang, refused=", ".join(f"{k} ({v})" for k, v in self.refused.items()))
+            line += "; " + text("email.result.refused", lang, refused=", ".join(f"{k} ({v})" for k, v in self.refused.items()))
         return line
 
 
@@ -179,14 +181,12 @@ def read_attachments(paths: Sequence[Path | str]) -> list[Attachment]:
     for raw in paths:
         path = Path(raw)
         if not path.is_file():
-            raise InputError(text("error.attachment-missing", "en", path=path),
-                             text("error.attachment-missing", "zh", path=path))
+            raise InputError("email_attachment_missing", path=path)
         try:
             found.append(Attachment(path.name, path.read_bytes()))
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            raise InputError(text("error.attachment-unreadable", "en", path=path, reason=reason),
-                             text("error.attachment-unreadable", "zh", path=path, reason=reason)) from exc
+            raise InputError("email_attachment_unreadable", path=path, reason=reason) from exc
     return found
 
 
@@ -233,7 +233,7 @@ def render(kind: str, part: str, lang: str, settings: Settings, fields: Mapping[
     """The subject or body (`part`) of a `kind` of email: the toolkit.toml template, else the built-in."""
     template = getattr(getattr(settings.email.templates, kind), f"{part}_{'zh' if lang == 'zh' else 'en'}")
     if not template:
-        template = text(f"template.{kind}.{part}", lang)
+        template = text(f"email.template.{kind}.{part}", lang)
     values = {name: "" for name in TEMPLATE_FIELDS}
     values.update({k: str(v) for k, v in fields.items()})
     return template.format_map(values)
@@ -251,7 +251,7 @@ def recipients_for(kind: str, settings: Settings, to: Sequence[str] = ()) -> tup
         return explicit, cc
     chosen = own or settings.email.recipients
     if not chosen:
-        raise ConfigError(text("error.no-recipients", "en", kind=kind), text("error.no-recipients", "zh", kind=kind))
+        raise ConfigError("email_no_recipients", kind=kind)
     return tuple(chosen), ()
 
 
@@ -300,8 +300,7 @@ def _password(em: Email, env: Mapping[str, str]) -> str:
         return ""
     password = env.get(em.password_env)
     if password is None or password == "":
-        raise ConfigError(text("error.password-missing", "en", var=em.password_env),
-                          text("error.password-missing", "zh", var=em.password_env))
+        raise ConfigError("email_password_missing", var=em.password_env)
     return password
 
 
@@ -310,13 +309,12 @@ def _tls_context(em: Email, settings: Settings) -> ssl.SSLContext:
     if em.ca_file:
         path = settings.resolve(Path(em.ca_file))
         if not path.is_file():
-            raise ConfigError(text("error.ca-missing", "en", path=path), text("error.ca-missing", "zh", path=path))
+            raise ConfigError("email_ca_missing", path=path)
         cafile = str(path)
     try:
         context = ssl.create_default_context(cafile=cafile)
     except ssl.SSLError as exc:
-        raise ConfigError(text("error.ca-bad", "en", path=cafile, reason=exc.reason or exc),
-                          text("error.ca-bad", "zh", path=cafile, reason=exc.reason or exc)) from exc
+        raise ConfigError("email_ca_bad", path=cafile, reason=exc.reason or exc) from exc
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context
 
@@ -405,12 +403,10 @@ def _classify(exc: BaseException, em: Email) -> tuple[bool, str, dict, int | Non
 
 
 def _delivery_error(em: Email, key: str, params: dict, attempts: int, transient: bool,
-                    code: int | None) -> DeliveryError:
-    head = "error.gave-up" if transient else "error.permanent"
-    where = {"host": em.host, "port": em.port, "attempts": attempts}
-    return DeliveryError(text(head, "en", what=text(key, "en", **params), **where),
-                         text(head, "zh", what=text(key, "zh", **params), **where),
-                         host=em.host, port=em.port, attempts=attempts, transient=transient, code=code)
+                    smtp_code: int | None) -> DeliveryError:
+    what = Bilingual(text(f"email.{key}", "en", **params), text(f"email.{key}", "zh", **params))
+    return DeliveryError("email_gave_up" if transient else "email_permanent", host=em.host, port=em.port,
+                         what=what, attempts=attempts, transient=transient, smtp_code=smtp_code)
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
@@ -440,8 +436,7 @@ def _write_outbox(message: EmailMessage, folder: Path) -> Path:
         raise FileExistsError(f"{folder / stem}.eml and 998 numbered copies exist")
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise OutputError(text("error.outbox", "en", path=folder, reason=reason),
-                          text("error.outbox", "zh", path=folder, reason=reason)) from exc
+        raise OutputError("email_outbox", path=folder, reason=reason) from exc
 
 
 # ------------------------------------------------------------------ reports and the sent log
@@ -461,7 +456,7 @@ def send_report(kind: str, period: str, attachments: Sequence[Path | str], setti
     to_list, cc_list = recipients_for(kind, settings, to)
     names = [a.name for a in items]
     values = {"period": period, "project": project,
-              "scope": project or text("scope.all", lang), "files": text("files.sep", lang).join(names)}
+              "scope": project or text("email.scope.all", lang), "files": text("email.files.sep", lang).join(names)}
     unknown = set(fields or {}) - TEMPLATE_FIELDS
     if unknown:
         raise ValueError(f"unknown template fields {sorted(unknown)}; known: {sorted(TEMPLATE_FIELDS)}")
@@ -482,7 +477,7 @@ def send_files(files: Sequence[Path | str], to: Sequence[str], settings: Setting
     recipients). Recorded in the sent log, never held back by it: the user asked for it."""
     items = read_attachments(files)
     to_list, cc_list = recipients_for("files", settings, to)
-    values = {"files": text("files.sep", lang).join(a.name for a in items), "period": f"{now:%Y-%m-%d}"}
+    values = {"files": text("email.files.sep", lang).join(a.name for a in items), "period": f"{now:%Y-%m-%d}"}
     message = build_message(sender=settings.email.sender, to=to_list, cc=cc_list,
                             subject=subject if subject is not None else render("files", "subject", lang, settings, values),
                             body=body if body is not None else render("files", "body", lang, settings, values),
@@ -525,8 +520,7 @@ def read_sent_log(settings: Settings) -> list[dict]:
 
 def _log_error(path: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or str(exc)
-    return OutputError(text("error.sent-log", "en", path=path, reason=reason),
-                       text("error.sent-log", "zh", path=path, reason=reason))
+    return OutputError("email_sent_log", path=path, reason=reason)
 
 
 def _deliver_logged(message: EmailMessage, kind: str, project: str, period: str, to: tuple[str, ...],
@@ -543,8 +537,7 @@ def _deliver_logged(message: EmailMessage, kind: str, project: str, period: str,
         lock = FileLock(str(log) + ".lock", timeout=LOCK_WAIT)
         lock.acquire()
     except Timeout as exc:
-        raise OutputError(text("error.sent-log-busy", "en", seconds=int(LOCK_WAIT), path=exc.lock_file),
-                          text("error.sent-log-busy", "zh", seconds=int(LOCK_WAIT), path=exc.lock_file)) from exc
+        raise OutputError("email_sent_log_busy", seconds=int(LOCK_WAIT), path=exc.lock_file) from exc
     except OSError as exc:
         raise _log_error(log, exc) from exc
     try:
