@@ -14,7 +14,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-
 # the kinds of email the toolkit sends; `files` is `toolkit send FILE --to …`
 KINDS = ("weekly", "closure", "rejected", "files")
 

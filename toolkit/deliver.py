@@ -31,6 +31,7 @@ folder may send at the same time).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import mimetypes
@@ -150,7 +151,8 @@ class DeliveryResult:
         else:
             line = text("email.result.sent", lang, recipients=recipients, host=self.host, attempts=self.attempts)
         if self.refused:
-            line += "; " + text("email.result.refused", lang, refused=", ".join(f"{k} ({v})" for k, v in self.refused.items()))
+            refused = ", ".join(f"{k} ({v})" for k, v in self.refused.items())
+            line += "; " + text("email.result.refused", lang, refused=refused)
         return line
 
 
@@ -416,10 +418,8 @@ def _write_outbox(message: EmailMessage, folder: Path) -> Path:
     """Write `message` as `<date>-<subject>.eml` (CRLF lines, as on the wire); never overwrites."""
     stem = _UNSAFE.sub("_", str(message.get("Subject", "email"))).strip(" ._")[:80] or "email"
     if message.get("Date"):
-        try:
+        with contextlib.suppress(TypeError, ValueError):       # an unreadable Date: no date in the name
             stem = f"{parsedate_to_datetime(str(message['Date'])):%Y%m%d-%H%M%S} {stem}"
-        except (TypeError, ValueError):
-            pass
     data = message.as_bytes(policy=SMTP_POLICY)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -478,9 +478,11 @@ def send_files(files: Sequence[Path | str], to: Sequence[str], settings: Setting
     items = read_attachments(files)
     to_list, cc_list = recipients_for("files", settings, to)
     values = {"files": text("email.files.sep", lang).join(a.name for a in items), "period": f"{now:%Y-%m-%d}"}
-    message = build_message(sender=settings.email.sender, to=to_list, cc=cc_list,
-                            subject=subject if subject is not None else render("files", "subject", lang, settings, values),
-                            body=body if body is not None else render("files", "body", lang, settings, values),
+    if subject is None:
+        subject = render("files", "subject", lang, settings, values)
+    if body is None:
+        body = render("files", "body", lang, settings, values)
+    message = build_message(sender=settings.email.sender, to=to_list, cc=cc_list, subject=subject, body=body,
                             attachments=items, date=now)
     return _deliver_logged(message, "files", "", values["period"], to_list, cc_list, items, settings, env, now,
                            hold_back=False, sleep=sleep)
