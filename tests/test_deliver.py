@@ -190,7 +190,7 @@ def test_outbox_writes_a_parseable_eml_with_the_attachments_and_logs_it(tmp_path
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["Subject"] == "项目周报 2026-W48 · 全部项目"
     assert message["To"] == "王总 <ceo@example.com>, cto@example.com"
-    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Auto-Submitted"] == "auto-generated" and message["X-Unsent"] == "1"   # Outlook: ready to send
     assert "附件为 2026-W48（全部项目）的项目周报" in message.get_body().get_content()
     assert {n: d for n, (_, d) in attachments_of(message).items()} == expected(reports)
     assert result.path.name == "20261127-073000 项目周报 2026-W48 · 全部项目.eml"

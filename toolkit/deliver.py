@@ -415,12 +415,13 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def _write_outbox(message: EmailMessage, folder: Path) -> Path:
-    """Write `message` as `<date>-<subject>.eml` (CRLF lines, as on the wire); never overwrites."""
+    """Write `message` as `<date> <subject>.eml` (CRLF lines, as on the wire); never overwrites."""
     stem = _UNSAFE.sub("_", str(message.get("Subject", "email"))).strip(" ._")[:80] or "email"
     if message.get("Date"):
         with contextlib.suppress(TypeError, ValueError):       # an unreadable Date: no date in the name
             stem = f"{parsedate_to_datetime(str(message['Date'])):%Y%m%d-%H%M%S} {stem}"
-    data = message.as_bytes(policy=SMTP_POLICY)
+    # X-Unsent: Outlook opens the file as a message ready to send (the other mail programs ignore it)
+    data = b"X-Unsent: 1\r\n" + message.as_bytes(policy=SMTP_POLICY)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for n in range(1, 1000):
