@@ -20,6 +20,7 @@ from smtp_server import HOST, Handler, SmtpServer, free_port, make_ca
 
 from toolkit.config import settings_from_dict
 from toolkit.deliver import (
+    Attachment,
     DeliveryError,
     build_message,
     read_sent_log,
@@ -116,6 +117,18 @@ def test_message_has_chinese_subject_body_and_typed_attachments_with_rfc2231_nam
     }
     text_part = next(p for p in back.iter_attachments() if p.get_filename() == "原因.txt")
     assert text_part.get_content_charset() == "utf-8"
+
+
+def test_a_long_chinese_file_name_survives_with_its_type():
+    """Long names are split into RFC 2231 continuations; the Content-Type must stay intact."""
+    name = "客服升级项目第四十八周周报（含关键指标、部门进度、逾期任务与风险清单）最终版本.docx"
+    message = build_message(sender="pmo@example.com", to=["a@example.com"], subject="s", body="b",
+                            attachments=[Attachment(name, b"PK\x03\x04 docx")])
+    raw = message.as_bytes(policy=email.policy.SMTP)
+    assert b"filename*1*=" in raw and max(len(line) for line in raw.split(b"\r\n")) <= 998   # RFC 5322 hard limit
+    [part] = email.message_from_bytes(raw, policy=email.policy.default).iter_attachments()
+    assert part.get_filename() == name and part.get_payload(decode=True) == b"PK\x03\x04 docx"
+    assert part.get_content_type() == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def test_a_line_break_in_a_subject_cannot_inject_headers():
