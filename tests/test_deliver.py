@@ -191,6 +191,19 @@ def test_no_recipients_anywhere_is_a_clear_error(tmp_path, reports):
         send_report("weekly", "2026-W48", reports, settings, "en", env={}, now=NOW)
 
 
+def test_a_rejected_notice_never_falls_back_to_leadership(tmp_path, reports):
+    settings = make_settings(tmp_path)                     # recipients = the leaders, no [email.to] rejected
+    with pytest.raises(ConfigError, match="email.to.rejected"):
+        send_report("rejected", "2026-11-27", reports[:1], settings, "en", env={}, now=NOW)
+    assert not (tmp_path / "out" / "outbox").exists()
+
+
+def test_a_bad_address_given_on_the_command_line_is_named(tmp_path, reports):
+    with pytest.raises(InputError) as info:
+        send_files(reports[:1], ["boss"], make_settings(tmp_path), "zh", env={}, now=NOW)
+    assert "boss" in info.value.message("zh") and info.value.exit_code == 2
+
+
 # ------------------------------------------------------------------ outbox (the default transport)
 
 def test_outbox_writes_a_parseable_eml_with_the_attachments_and_logs_it(tmp_path, reports):

@@ -242,19 +242,31 @@ def render(kind: str, part: str, lang: str, settings: Settings, fields: Mapping[
 
 
 def recipients_for(kind: str, settings: Settings, to: Sequence[str] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(To, Cc) of a `kind` of email. Given `to` (a submitter), the kind's own list is copied;
-    otherwise the kind's list, or `email.recipients` when it has none."""
+    """(To, Cc) of a `kind` of email. Given `to` (a submitter, `--to`), the kind's own list is
+    copied; otherwise the kind's list, or `email.recipients` when it has none, except for
+    rejected-file notices: those never fall back to `email.recipients` (leadership)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind of email {kind!r}; one of {KINDS}")
     own: tuple[str, ...] = getattr(settings.email.to, kind, ())
-    explicit = tuple(check_address(a) for a in to)
+    explicit = tuple(_checked(a) for a in to)
     if explicit:
         cc = tuple(a for a in own if _bare(a) not in {_bare(t) for t in explicit})
         return explicit, cc
+    if kind == "rejected":
+        if not own:
+            raise ConfigError("email_no_rejected_recipients")
+        return tuple(own), ()
     chosen = own or settings.email.recipients
     if not chosen:
         raise ConfigError("email_no_recipients", kind=kind)
     return tuple(chosen), ()
+
+
+def _checked(address: str) -> str:
+    try:
+        return check_address(address)
+    except ValueError as exc:
+        raise InputError("email_bad_address", value=address) from exc
 
 
 def _bare(address: str) -> str:

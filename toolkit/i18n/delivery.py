@@ -48,6 +48,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "no recipients for {kind} emails: set email.to.{kind} or email.recipients in toolkit.toml",
         "{kind} 邮件没有收件人：请在 toolkit.toml 中设置 email.to.{kind} 或 email.recipients",
     ),
+    "error.email_no_rejected_recipients": (
+        "nobody to tell about a rejected file: the submitter has no email in Team and email.to.rejected is empty",
+        "无人可通知退回的文件：提交人在团队成员表中没有邮箱，且 email.to.rejected 为空",
+    ),
+    "error.email_bad_address": ("{value} is not an email address (name@example.com)",
+                                "{value} 不是有效的邮箱地址（如 name@example.com）"),
     "error.email_password_missing": (
         "email.username is set but the environment variable {var} (email.password_env) is not: "
         "set it to the SMTP password before sending",
