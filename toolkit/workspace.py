@@ -63,7 +63,7 @@ timeout = 30.0           # seconds to wait for the server / 等待服务器的�
 [email.to]               # per kind of email; empty: recipients above / 各类邮件的收件人
 weekly = []
 closure = []
-rejected = []            # copied on notices to a submitter whose file was rejected / 退回通知抄送
+rejected = []            # copied on rejected-file notices; never falls back to recipients / 退回通知抄送（不回退到默认收件人）
 
 # Subject and body per kind (weekly, closure, rejected, files) and language; empty: built-in.
 # Fields: {period} {project} {scope} {files} {file} {department} {reasons}
