@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .config_email import Email  # the [email] section lives in its own module
 from .errors import ConfigError
 
 CONFIG_NAME = "toolkit.toml"
@@ -67,16 +68,6 @@ class Limits(_Section):
     max_ratio: int = Field(250, ge=2)              # compression ratio of a part over 1 MB (text XML reaches ~120:1; bombs 1000:1)
     max_parts: int = Field(10000, ge=10)
     max_cells_per_sheet: int = Field(2_000_000, ge=1000)
-
-
-class Email(_Section):
-    host: str = "localhost"
-    port: int = Field(25, ge=1, le=65535)
-    tls: Literal["none", "starttls", "ssl"] = "none"
-    sender: str = "pmo@example.com"
-    recipients: tuple[str, ...] = ()
-    username: str = ""
-    password_env: str = "TOOLKIT_SMTP_PASSWORD"   # the password is read from this variable only
 
 
 class ScheduleSettings(_Section):

@@ -45,13 +45,34 @@ max_parts = 10000
 max_cells_per_sheet = 2000000
 
 [email]
+transport = "outbox"     # outbox: write .eml files, no server needed; smtp: send / outbox 写入 .eml 文件；smtp 直接发送
+outbox = ""              # empty: output/outbox / 发件箱文件夹，留空为输出文件夹下的 outbox
 host = "localhost"
-port = 25
+port = 25                # 587 for starttls, 465 for ssl, usually
 tls = "none"             # none, starttls or ssl
-sender = "pmo@example.com"
-recipients = []
-username = ""
-password_env = "TOOLKIT_SMTP_PASSWORD"   # the password is only read from this environment variable
+ca_file = ""             # PEM bundle to verify the server; empty: the system's CAs / 自有 CA 证书
+helo = ""                # name sent in EHLO; empty: this machine's name
+sender = "pmo@example.com"        # or "PMO 项目办 <pmo@example.com>"
+recipients = []          # everyone, unless [email.to] says otherwise / 默认收件人
+username = ""            # set it to log in (needs tls unless the host is this machine) / 登录用户名
+password_env = "TOOLKIT_SMTP_PASSWORD"   # the password is only read from this environment variable / 密码只从该环境变量读取
+retries = 3              # further attempts after a temporary failure (refused, timeout, 4xx) / 临时失败重试次数
+backoff_seconds = 2.0    # wait before retry n: backoff × 2^(n-1) / 重试间隔基数（秒）
+timeout = 30.0           # seconds to wait for the server / 等待服务器的秒数
+
+[email.to]               # per kind of email; empty: recipients above / 各类邮件的收件人
+weekly = []
+closure = []
+rejected = []            # copied on rejected-file notices; never falls back to recipients / 退回通知抄送（不回退到默认收件人）
+
+# Subject and body per kind (weekly, closure, rejected, files) and language; empty: built-in.
+# Fields: {period} {project} {scope} {files} {file} {department} {reasons}
+# 各类邮件的主题与正文模板（中英文），留空使用内置文本。
+# [email.templates.weekly]
+# subject_en = "Weekly report {period} · {scope}"
+# subject_zh = "项目周报 {period} · {scope}"
+# body_en = ""
+# body_zh = ""
 
 [schedule]
 consolidate_at = "02:00"
