@@ -281,7 +281,7 @@ def test_hex_color(value, expected):
 
 
 def test_fixing_a_cell_and_pressing_again_gives_the_cell_back(tmp_path, monkeypatch):
-    """Step 4 of the manual check in docs/excel.md, on Linux."""
+    """Step 4 of the manual check in README.md (Excel buttons), on Linux."""
     from datetime import date
 
     from toolkit.outputs.excel_build import build_department_tracker

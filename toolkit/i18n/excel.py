@@ -13,17 +13,17 @@ TEXT: dict[str, tuple[str, str]] = {
                     "workbooks are in its inputs folder, the master in its output folder.",
                     "点击按钮即可运行。工具读取本工作簿所在文件夹中的 toolkit.toml；各部门工作簿在其 inputs 文件夹，"
                     "总表在其 output 文件夹。"),
-    "excel.panel.needs": ("Needs Python with the toolkit installed and the xlwings add-in (see docs/excel.md).",
-                    "需要已安装本工具的 Python 和 xlwings 加载项（见 docs/excel.md）。"),
+    "excel.panel.needs": ("Needs Python with the toolkit installed and the xlwings add-in (see README.md, 'Excel buttons').",
+                    "需要已安装本工具的 Python 和 xlwings 加载项（见 README.md“Excel buttons”一节）。"),
     "excel.button.validate_all": ("Validate all", "全部校验"),
     "excel.button.consolidate_now": ("Consolidate now", "立即汇总"),
     "excel.button.weekly_report": ("Weekly report", "生成周报"),
     "excel.button.open_master": ("Open master", "打开总表"),
     "excel.button.validate_this_workbook": ("Validate this workbook", "校验本工作簿"),
     "excel.button.validate_this_workbook.hint": ("Checks this workbook against the tracker standard and marks every "
-                                           "problem at its cell (needs the xlwings add-in, see docs/excel.md).",
+                                           "problem at its cell (needs the xlwings add-in, see README.md, 'Excel buttons').",
                                            "按跟踪表标准检查本工作簿，并在每个有问题的单元格处标注"
-                                           "（需要 xlwings 加载项，见 docs/excel.md）。"),
+                                           "（需要 xlwings 加载项，见 README.md“Excel buttons”一节）。"),
     "excel.status.title": ("Status", "运行状态"),
     "excel.status.job": ("Job", "任务"),
     "excel.status.last_run": ("Last run", "上次运行"),
