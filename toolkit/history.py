@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (Boolean, Column, Date, Float, ForeignKey, Integer, MetaData, String, Table, Text,
@@ -162,9 +162,12 @@ class History:
             found = conn.execute(select(snapshots).order_by(snapshots.c.as_of, snapshots.c.id)).all()
         return [Snapshot(r.id, r.as_of, r.taken_at_label, r.task_count) for r in found]
 
-    def previous_snapshot(self, as_of: date, exclude_id: int | None = None) -> Snapshot | None:
+    def previous_snapshot(self, as_of: date, exclude_id: int | None = None,
+                          only_id: int | None = None) -> Snapshot | None:
         """The latest snapshot of a date strictly before `as_of` (with its rows), or None."""
         query = select(snapshots).where(snapshots.c.as_of < as_of)
+        if only_id is not None:
+            query = query.where(snapshots.c.id == only_id)
         if exclude_id is not None:
             query = query.where(snapshots.c.id != exclude_id)
         query = query.order_by(snapshots.c.as_of.desc(), snapshots.c.id.desc()).limit(1)
@@ -177,6 +180,33 @@ class History:
         return Snapshot(found.id, found.as_of, found.taken_at_label, found.task_count,
                         [SnapshotRow(r.task_id, r.title or "", r.department or "", r.owner or "", r.status or "",
                                      r.due, r.percent, bool(r.overdue)) for r in rows])
+
+    def snapshot_near(self, target: date, before: date) -> Snapshot | None:
+        """The snapshot (with its rows) of a date strictly before `before` that is nearest to
+        `target` (a week before the as-of date for week-over-week figures); on a tie the
+        earlier one. None when there is none."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(snapshots.c.id, snapshots.c.as_of).where(snapshots.c.as_of < before)).all()
+        if not found:
+            return None
+        best = min(found, key=lambda r: (abs((r.as_of - target).days), r.as_of, -r.id))
+        return self.previous_snapshot(best.as_of + timedelta(days=1), only_id=best.id)
+
+    def first_due_dates(self, task_ids: Iterable[str]) -> dict[str, tuple[date, date]]:
+        """Task ID -> (the first due date any snapshot recorded, the as-of date of that snapshot)."""
+        wanted = set(task_ids)
+        out: dict[str, tuple[date, date]] = {}
+        if not wanted:
+            return out
+        query = (select(snapshot_tasks.c.task_id, snapshot_tasks.c.due, snapshots.c.as_of)
+                 .join(snapshots, snapshots.c.id == snapshot_tasks.c.snapshot_id)
+                 .where(snapshot_tasks.c.due.is_not(None))
+                 .order_by(snapshots.c.as_of, snapshots.c.id))
+        with self.engine.connect() as conn:
+            for task_id, due, as_of in conn.execute(query):
+                if task_id in wanted and task_id not in out:
+                    out[task_id] = (due, as_of)
+        return out
 
     def changes_between(self, old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[TaskView],
                         as_of: date | None = None) -> list[Change]:

@@ -158,3 +158,7 @@ def write_annotated_copies(run: Run, folder: Path, lang: str) -> list[AnnotateOu
         else:
             outcomes.append(AnnotateOutcome(wb.file, copy=written, skipped=written is None))
     return outcomes
+
+
+# the report pipelines live in toolkit/reports.py (a report is one more output of a Run)
+from .reports import run_closure, run_weekly_report  # noqa: E402,F401
