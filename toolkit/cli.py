@@ -247,6 +247,110 @@ def demo(
         _say(consolidation_lines(run, language))
 
 
+report_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                         help="Word reports for leadership: the weekly report and the closure summary.")
+app.add_typer(report_app, name="report")
+_INPUTS = typer.Option(None, "--inputs", help="Workbooks or folders (default: paths.inputs of toolkit.toml).")
+_OUT_DIR = typer.Option(None, "-o", "--output", help="Folder for the report (default: output/reports).")
+_TEMPLATE = typer.Option(None, "--template", help="A .docx template to use instead of the shipped one.")
+
+
+def _report_lines(outcome: pipeline.ReportOutcome, lang: str) -> None:
+    _say(consolidation_lines(outcome.run, lang))
+    if outcome.run.analysis is not None and outcome.context.get("report", {}).get("kind") == "weekly":
+        _say([text("report.compared", lang, day=outcome.compared_with) if outcome.compared_with
+              else text("report.not_compared", lang)])
+    _say([text("report.written", lang, path=p) for p in (outcome.docx, outcome.pdf) if p])
+
+
+def _email(outcome: pipeline.ReportOutcome, kind: str, settings: Settings, lang: str, project: Optional[str],
+           force: bool) -> None:
+    import os
+
+    result = pipeline.email_report(outcome, kind, settings, lang, env=os.environ, now=datetime.now().astimezone(),
+                                   project=project, force=force)
+    _say([text("report.emailed", lang, result=result.message(lang))])
+
+
+@report_app.command("weekly")
+def report_weekly(
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Report as of this day (YYYY-MM-DD); default today."),
+    project: Optional[str] = typer.Option(None, "--project", help="Only this project."),
+    all_projects: bool = typer.Option(False, "--all", help="Every project (the default)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="en or zh (default: toolkit.toml, else en)."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF (needs LibreOffice)."),
+    output: Optional[Path] = _OUT_DIR, template: Optional[Path] = _TEMPLATE,
+    email: bool = typer.Option(False, "--email", help="Email the report to the [email] recipients (or the outbox)."),
+    force: bool = typer.Option(False, "--force", help="With --email: send even if this week's report was sent."),
+    inputs: Optional[list[Path]] = _INPUTS,
+    config: Optional[Path] = typer.Option(None, "--config", help="toolkit.toml to use (default: ./toolkit.toml)."),
+) -> None:
+    """Consolidate, then write the weekly Word report (headline, health, KPIs, lists) to output/reports.
+
+    Example: toolkit report weekly --as-of 2026-11-24 --lang zh --pdf --email
+    """
+    with guarded(lang or "en"):
+        settings, language = _settings(config, lang)
+        outcome = pipeline.run_weekly_report(settings, parse_as_of(as_of), stamp=_stamp(), lang=language,
+                                             project=None if all_projects else project, paths=inputs,
+                                             output_dir=output, pdf=pdf, template=template)
+        _report_lines(outcome, language)
+        if email:
+            _email(outcome, "weekly", settings, language, project, force)
+
+
+@report_app.command("closure")
+def report_closure(
+    project: str = typer.Argument(..., help="The project to close (as named in the Projects sheet)."),
+    archive: bool = typer.Option(False, "--archive", help="Archive its files and add its lessons to the register."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Report as of this day (YYYY-MM-DD); default today."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="en or zh (default: toolkit.toml, else en)."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF (needs LibreOffice)."),
+    output: Optional[Path] = _OUT_DIR, template: Optional[Path] = _TEMPLATE,
+    email: bool = typer.Option(False, "--email", help="Email the summary to the [email] recipients (or the outbox)."),
+    inputs: Optional[list[Path]] = _INPUTS,
+    config: Optional[Path] = typer.Option(None, "--config", help="toolkit.toml to use (default: ./toolkit.toml)."),
+) -> None:
+    """Write a project's closure summary; with --archive, archive it and feed the lessons register.
+
+    Example: toolkit report closure 供应商对账自动化 --archive --lang zh
+    """
+    with guarded(lang or "en"):
+        settings, language = _settings(config, lang)
+        outcome = pipeline.run_closure(settings, parse_as_of(as_of), project, stamp=_stamp(), lang=language,
+                                       archive=archive, paths=inputs, output_dir=output, pdf=pdf, template=template)
+        _report_lines(outcome, language)
+        if outcome.archive is not None:
+            _say([text("report.archived", language, count=len(outcome.archived), folder=outcome.archive),
+                  text("report.lessons_added", language, path=outcome.register, added=outcome.lessons_added,
+                       known=outcome.lessons_known)])
+        if email:
+            _email(outcome, "closure", settings, language, project, False)
+
+
+@app.command()
+def send(
+    files: list[Path] = typer.Argument(..., help="Files to attach."),
+    to: Optional[list[str]] = typer.Option(None, "--to", help="Recipient (repeat for more; default: [email] recipients)."),
+    subject: Optional[str] = typer.Option(None, "--subject", help="Subject (default: the [email] template)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="en or zh (default: toolkit.toml, else en)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="toolkit.toml to use (default: ./toolkit.toml)."),
+) -> None:
+    """Email files through the configured transport (outbox folder or SMTP).
+
+    Example: toolkit send output/reports/weekly_2026-11-24_zh.pdf --to boss@example.com
+    """
+    import os
+
+    from .deliver import send_files
+
+    with guarded(lang or "en"):
+        settings, language = _settings(config, lang)
+        result = send_files(files, to or [], settings, language, subject, env=os.environ,
+                            now=datetime.now().astimezone())
+        _say([text("report.emailed", language, result=result.message(language))])
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -161,4 +161,4 @@ def write_annotated_copies(run: Run, folder: Path, lang: str) -> list[AnnotateOu
 
 
 # the report pipelines live in toolkit/reports.py (a report is one more output of a Run)
-from .reports import run_closure, run_weekly_report  # noqa: E402,F401
+from .reports import ClosureOutcome, ReportOutcome, email_report, run_closure, run_weekly_report  # noqa: E402,F401

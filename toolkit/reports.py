@@ -163,3 +163,23 @@ def run_closure(settings: Settings, as_of: date, project: str, *, stamp: str, la
     update = append_lessons(archive_root / REGISTER_NAME, lessons, language)
     outcome.register, outcome.lessons_added, outcome.lessons_known = update.path, update.added, update.known
     return outcome
+
+
+def report_period(kind: str, as_of: date) -> str:
+    """The period a report is sent for (the sent log's key): the ISO week of a weekly report
+    ("2026-W48"), the as-of date of a closure summary."""
+    if kind == "weekly":
+        year, week, _ = as_of.isocalendar()
+        return f"{year}-W{week:02d}"
+    return as_of.isoformat()
+
+
+def email_report(outcome: ReportOutcome, kind: str, settings: Settings, lang: str, *, env: Any, now: Any,
+                 project: str | None = None, force: bool = False) -> Any:
+    """Send a written report (its .docx, and its PDF when made) through `toolkit.deliver`:
+    the outbox or SMTP as configured, once per period unless `force`."""
+    from .deliver import send_report
+
+    files = [outcome.docx] + ([outcome.pdf] if outcome.pdf else [])
+    return send_report(kind, report_period(kind, outcome.run.as_of), files, settings, lang, env=env, now=now,
+                       project=project or "", force=force)
