@@ -15,7 +15,7 @@ def test_demo_writes_its_outputs_and_says_where(tmp_path):
     out = tmp_path / "demo"
     result = CliRunner().invoke(app, ["demo", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "67 tasks · 5 overdue" in result.output
+    assert "72 tasks · 5 overdue" in result.output
     assert f"Master written to {out / 'master.xlsx'}" in result.output
     assert "changes since the snapshot of 2026-11-17" in result.output
     book = openpyxl.load_workbook(out / "master.xlsx", read_only=True)

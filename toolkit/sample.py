@@ -40,6 +40,7 @@ DEPARTMENTS: list[tuple[str, str]] = [
 P_CS = "客服系统升级"        # customer-service upgrade: CS + IT
 P_SC = "供应链流程优化"      # supply-chain process optimisation: Warehouse + Purchasing + IT
 P_PR = "双十二年度促销"      # annual Double-12 promotion: Marketing + CS + Warehouse (+ IT's landing page)
+P_RC = "供应商对账自动化"    # supplier reconciliation automation: Purchasing; finished and Closed (the closure demo)
 
 
 def workday(n: int) -> date:
@@ -413,6 +414,18 @@ def _purchasing() -> list[SheetPlan]:
         _task("SC-009", P_SC, "Pilot with three core suppliers", "徐峰", W(6), W(13), "Not started", None, 24, "High",
               milestone="试点运行", depends_on="SC-004"),
         _task("SC-010", P_SC, "Supplier onboarding guide", "胡斌", W(5), W(12), "Not started", None, 8, "Low"),
+        # the finished project (phase Closed): every task done or cancelled, two of them late
+        _task("RC-001", P_RC, "Reconciliation rules agreed with finance", "朱琳", W(-28), W(-24), "Done", 1.0, 16,
+              "High", milestone="对账规则确认", completed_on=W(-24)),
+        # done 2 working days after its due date; RC-003 a day early, RC-004 a day late
+        _task("RC-002", P_RC, "ERP statement export script", "胡斌", W(-24), W(-18), "Done", 1.0, 24, "High",
+              completed_on=W(-16)),
+        _task("RC-003", P_RC, "Pilot with five suppliers", "徐峰", W(-18), W(-12), "Done", 1.0, 24, "Medium",
+              milestone="全面上线", completed_on=W(-13)),
+                _task("RC-004", P_RC, "Roll-out to the top 30 suppliers", "朱琳", W(-12), W(-7), "Done", 1.0, 16, "High",
+              milestone="全面上线", completed_on=W(-6)),
+        # dropped: the banks send statement files, no OCR needed
+        _task("RC-005", P_RC, "Bank statement OCR", "胡斌", W(-20), W(-15), "Cancelled", 0, 8, "Low"),
     ]
     team = [
         {"name": "徐峰", "department": "采购部", "role": "Purchasing manager / PM", "capacity": 40,
@@ -424,12 +437,20 @@ def _purchasing() -> list[SheetPlan]:
         {"project": P_SC, "sponsor": "杨帆", "manager": "徐峰", "goal": "Order-to-delivery lead time from 5 to 3 days",
          "scope": "Purchasing, warehouse and IT interfaces; three core suppliers", "start": W(-30), "end": W(40),
          "phase": "Execution"},
+        {"project": P_RC, "sponsor": "杨帆", "manager": "朱琳",
+         "goal": "Monthly supplier reconciliation in 1 day instead of 5", "scope": "Top 30 suppliers; ERP statements",
+         "start": W(-28), "end": W(-7), "phase": "Closed"},
     ]
     kpis = [
         {"project": P_SC, "kpi": "Order-to-delivery lead time", "unit": "days", "baseline": 5, "target": 3,
          "actual": 4.2, "direction": "Lower is better", "measured_on": W(-1)},
         {"project": P_SC, "kpi": "Inventory accuracy", "unit": "%", "baseline": 97, "target": 99.5, "actual": 98.1,
          "direction": "Higher is better", "measured_on": W(-1)},
+        # the finished project met both KPIs: green at closure
+        {"project": P_RC, "kpi": "Monthly reconciliation time", "unit": "days", "baseline": 5, "target": 1,
+         "actual": 1, "direction": "Lower is better", "measured_on": W(-5)},
+        {"project": P_RC, "kpi": "Differences found after month-end", "unit": "items", "baseline": 12, "target": 3,
+         "actual": 2, "direction": "Lower is better", "measured_on": W(-5)},
     ]
     risks = [
         # 3 × 3 = 9: amber, and past its review date (reviewed last on Friday)
@@ -442,6 +463,9 @@ def _purchasing() -> list[SheetPlan]:
          "review_date": W(6)},
         {"id": "R-SC-03", "project": P_SC, "risk": "Warehouse staff turnover", "probability": 2, "impact": 2,
          "owner": "王磊", "mitigation": "Cross-training", "status": "Closed", "review_date": W(-10)},
+        {"id": "R-RC-01", "project": P_RC, "risk": "Suppliers refuse the new statement format", "probability": 3,
+         "impact": 3, "owner": "朱琳", "mitigation": "Keep the old format for three months", "status": "Closed",
+         "review_date": W(-12)},
     ]
     milestones = [
         {"project": P_SC, "milestone": "流程设计评审", "due": W(-15), "criteria": "New process approved by the sponsor",
@@ -451,12 +475,20 @@ def _purchasing() -> list[SheetPlan]:
          "status": "Pending"},
         {"project": P_SC, "milestone": "试点运行", "due": W(13), "criteria": "Three suppliers on the platform for 2 weeks",
          "status": "Pending"},
+        {"project": P_RC, "milestone": "对账规则确认", "due": W(-24), "criteria": "Rules signed off by finance",
+         "status": "Passed", "accepted_by": "杨帆", "accepted_on": W(-24)},
+        {"project": P_RC, "milestone": "全面上线", "due": W(-7), "criteria": "30 suppliers reconciled in one day",
+         "status": "Passed", "accepted_by": "杨帆", "accepted_on": W(-6)},
     ]
     lessons = [
         {"project": P_SC, "type": "Went well", "lesson": "Joint process mapping with the warehouse found duplicate checks",
          "action": "Map cross-department processes together", "owner": "徐峰", "due": W(10)},
         {"project": P_SC, "type": "To improve", "lesson": "Legal review of the platform contract was not planned",
          "action": "Add legal review to the project template", "owner": "徐峰", "due": W(10)},
+        {"project": P_RC, "type": "Went well", "lesson": "Finance joined the rules workshop from the first day",
+         "action": "Invite finance to every process project's kick-off", "owner": "朱琳", "due": W(5)},
+        {"project": P_RC, "type": "To improve", "lesson": "The export script was tested on one month of data only",
+         "action": "Test on a full quarter of data before a pilot", "owner": "胡斌", "due": W(5)},
     ]
     task_cols = TASK_COLS + ("Supplier 供应商",)
     for row in tasks:
