@@ -52,4 +52,36 @@ def run_demo(output: Path, lang: str, *, stamp: str, show: Callable[[str], None]
     week_before = SAMPLE_AS_OF - timedelta(days=7)
     show(text("demo.week_before", lang, day=week_before.isoformat()))
     pipeline.run_consolidation([sample], settings, week_before, output=master, stamp=f"{stamp} a", lang=lang)
-    return pipeline.run_consolidation([sample], settings, SAMPLE_AS_OF, output=master, stamp=stamp, lang=lang)
+    run = pipeline.run_consolidation([sample], settings, SAMPLE_AS_OF, output=master, stamp=stamp, lang=lang)
+    write_demo_reports(run, output, lang, stamp=stamp, show=show)
+    return run
+
+
+def write_demo_reports(run: Run, output: Path, lang: str, *, stamp: str, show: Callable[[str], None]) -> None:
+    """From the same run: the weekly report (en + zh, PDF when LibreOffice is there), the
+    closure summary of the finished sample project with its archive, and the weekly report
+    emailed to the outbox (output/outbox, an .eml file; no server needed)."""
+    from datetime import datetime, timezone
+
+    from .config_email import Email
+    from .outputs.docx_report import soffice_path
+    from .sample import P_RC
+
+    reports = output / "reports"
+    pdf = soffice_path() is not None
+    settings = run.settings.model_copy(update={"email": Email(recipients=("leadership@example.com",))})
+    weekly = {}
+    for language in ("en", "zh"):
+        weekly[language] = pipeline.run_weekly_report(settings, SAMPLE_AS_OF, stamp=stamp, lang=language,
+                                                      output_dir=reports, pdf=pdf, run=run)
+    show(text("demo.reports", lang, folder=reports))
+    shutil.rmtree(output / "archive", ignore_errors=True)     # an archive is never overwritten: start afresh
+    archived = None
+    for language in ("en", "zh"):
+        closure = pipeline.run_closure(settings, SAMPLE_AS_OF, P_RC, stamp=stamp, lang=language, output_dir=reports,
+                                       pdf=pdf, run=run, archive=language == lang)
+        archived = closure.archive or archived
+    show(text("demo.closure", lang, project=P_RC, folder=archived))
+    now = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)     # the sample's as-of morning, not the clock
+    sent = pipeline.email_report(weekly[lang], "weekly", settings, lang, env={}, now=now, force=True)
+    show(text("demo.email", lang, path=sent.path or sent.message(lang)))

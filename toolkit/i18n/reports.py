@@ -81,6 +81,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.lessons_added": ("Lessons register {path}: {added} lessons added, {known} already there",
                              "经验教训库 {path}：新增 {added} 条，已有 {known} 条"),
     "report.emailed": ("Emailed: {result}", "已发送邮件：{result}"),
+    # make demo
+    "demo.reports": ("Weekly reports (English, Chinese): {folder}", "周报（英文、中文）：{folder}"),
+    "demo.closure": ("Closure summary of {project} and its archive: {folder}", "{project} 的结项总结及归档：{folder}"),
+    "demo.email": ("Weekly report emailed to the outbox: {path}", "周报邮件已放入发件箱：{path}"),
     # errors
     "error.report_no_project": ("no project named {project} in this run (projects: {known})",
                                 "本次汇总中没有名为 {project} 的项目（现有项目：{known}）"),

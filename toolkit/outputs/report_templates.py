@@ -250,7 +250,7 @@ def build_weekly(lang: str) -> _Builder:
     b.table(["rt.col.project", "rt.col.phase", "rt.col.health", "rt.col.tasks", "rt.col.done", "rt.col.overdue",
              "rt.col.why"],
             ["{{ p.name }}", "{{ p.phase }}", "{% cellbg p.fill %}{{ p.rag_label }}", "{{ p.tasks }}", "{{ p.done }}",
-             "{{ p.overdue }}", "{{ p.reasons }}"], "p in projects", [3.2, 1.6, 1.5, 1.3, 1.3, 1.4, 7.1])
+             "{{ p.overdue }}", "{{ p.reasons }}"], "p in projects", [3.0, 1.9, 1.6, 1.3, 1.3, 1.7, 6.6])
     b.para("rt.legend", style=TEXT_STYLE)
     b.table(["rt.col.health", "rt.col.why"], ["{% cellbg l.fill %}{{ l.label }}", "{{ l.meaning }}"],
             "l in rag_legend", [2.5, 10])
@@ -300,7 +300,7 @@ def build_weekly(lang: str) -> _Builder:
                   ["rt.col.project", "rt.col.milestone", "rt.col.due", "rt.col.status", "rt.col.criteria",
                    "rt.col.note"],
                   ["{{ x.project }}", "{{ x.milestone }}", "{{ x.due }}", "{{ x.status }}", "{{ x.criteria }}",
-                   "{{ x.note }}"], [3, 2.8, 2.2, 1.6, 5.6, 2.2])
+                   "{{ x.note }}"], [3, 2.8, 2.5, 1.7, 5.2, 2.2])
     b.heading("rt.weekly.decisions")
     b.tag("{%p if decisions %}")
     b.para("rt.weekly.decisions_intro")
@@ -357,7 +357,7 @@ def build_closure(lang: str) -> _Builder:
     b.table(["rt.col.milestone", "rt.col.due", "rt.col.criteria", "rt.col.result", "rt.col.accepted_by",
              "rt.col.accepted_on"],
             ["{{ m.name }}", "{{ m.due }}", "{{ m.criteria }}", "{% cellbg m.fill %}{{ m.status }}",
-             "{{ m.accepted_by }}", "{{ m.accepted_on }}"], "m in milestones", [3.2, 2.2, 5.6, 1.8, 2.2, 2.4])
+             "{{ m.accepted_by }}", "{{ m.accepted_on }}"], "m in milestones", [3.0, 2.5, 5.2, 1.8, 2.2, 2.7])
 
     for heading, key in (("rt.closure.highlights", "highlights"), ("rt.closure.shortcomings", "shortcomings")):
         b.heading(heading)

@@ -96,7 +96,16 @@ def _figures(tasks: Sequence[TaskView], analysis: Analysis, week_before: WeekBef
         "overdue": sum(v.flags.overdue for v in tasks),
     }
     before: dict[str, int | None] = dict.fromkeys(now)
+    same_basis = dict(now)
     if week_before is not None:
+        # snapshots keep one row per Task ID (the first): compare on that basis
+        unique = list({text_of(v.record, "id"): v for v in reversed(tasks) if text_of(v.record, "id")}.values())
+        same_basis = {
+            "tasks": len(unique),
+            "done": sum(v.record.values.get("status") == "done" for v in unique),
+            "open": sum(v.record.values.get("status") not in ("done", "cancelled") for v in unique),
+            "overdue": sum(v.flags.overdue for v in unique),
+        }
         rows = [r for r in week_before.rows if ids is None or r.task_id in ids]
         before = {
             "tasks": len(rows),
@@ -105,7 +114,8 @@ def _figures(tasks: Sequence[TaskView], analysis: Analysis, week_before: WeekBef
             "overdue": sum(bool(r.overdue) for r in rows),
         }
     return [{"key": key, "name": text(f"report.figure.{key}", lang), "now": now[key],
-             "before": "—" if before[key] is None else before[key], "delta": fmt_delta(now[key], before[key])}
+             "before": "—" if before[key] is None else before[key],
+             "delta": fmt_delta(same_basis[key], before[key])}
             for key in now]
 
 
