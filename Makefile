@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint install templates sample excel bench clean
+.PHONY: demo test lint install templates report-templates sample excel bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ lint: $(STAMP)
 
 templates: $(STAMP)
 	$(BIN)/python -m toolkit.outputs.templates
+
+report-templates: $(STAMP)
+	$(BIN)/python -m toolkit.outputs.report_templates
 
 sample: $(STAMP)
 	$(BIN)/python -m toolkit.outputs.sample_company
