@@ -205,7 +205,7 @@ class History:
         with self.engine.connect() as conn:
             for task_id, due, as_of in conn.execute(query):
                 if task_id in wanted and task_id not in out:
-                    out[task_id] = (due, as_of)
+                    out[str(task_id)] = (due, as_of)  # type: ignore[assignment]  # SQLAlchemy rows are untyped
         return out
 
     def changes_between(self, old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[TaskView],

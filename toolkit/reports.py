@@ -157,7 +157,7 @@ def run_closure(settings: Settings, as_of: date, project: str, *, stamp: str, la
     outcome.archived = [e.as_dict() for e in write_archive(target, files)]
     lessons = [{"project": project, "type": label("lessons", "type", r.values.get("type"), language),
                 "lesson": text_of(r, "lesson"), "action": text_of(r, "action"), "owner": text_of(r, "owner"),
-                "due": r.values.get("due").isoformat() if isinstance(r.values.get("due"), date) else "",
+                "due": r.values["due"].isoformat() if isinstance(r.values.get("due"), date) else "",
                 "closed_on": as_of.isoformat(), "archive": str(target)}
                for r in run.consolidated["lessons"] if project_of(r) == project] if run.consolidated else []
     update = append_lessons(archive_root / REGISTER_NAME, lessons, language)

@@ -171,6 +171,7 @@ def draw_chart(chart: Mapping[str, Any], path: Path, cjk_font: str | None) -> Pa
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
+    from matplotlib.ticker import MaxNLocator
 
     if needs_cjk(chart) and cjk_font is None:
         return None
@@ -199,7 +200,7 @@ def draw_chart(chart: Mapping[str, Any], path: Path, cjk_font: str | None) -> Pa
     axes.set_title(chart.get("title", ""), fontproperties=font, fontsize=10)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     legend_font = FontProperties(fname=cjk_font, size=7) if cjk_font else FontProperties(size=7)
     figure.legend(loc="lower center", ncol=6, frameon=False, prop=legend_font)
     figure.tight_layout(rect=(0, 0.1 if height < 3 else 0.07, 1, 1))

@@ -121,9 +121,9 @@ def _figures(tasks: Sequence[TaskView], analysis: Analysis, week_before: WeekBef
 
 def _departments(tasks: Sequence[TaskView], lang: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Progress by department (a table row each) and the chart's data (status counts)."""
-    counts: dict[str, Counter] = defaultdict(Counter)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
     percents: dict[str, list[float]] = defaultdict(list)
-    overdue: Counter = Counter()
+    overdue: Counter[str] = Counter()
     for view in tasks:
         dept = _department(view)
         status = view.record.values.get("status") or ""
@@ -147,7 +147,7 @@ def _departments(tasks: Sequence[TaskView], lang: str) -> tuple[list[dict[str, A
         "categories": [r["name"] for r in rows],
         "series": [{"name": label("tasks", "status", k, lang) if k else text("master.status_blank", lang),
                     "colour": STATUS_COLOURS.get(k, "#5B9BD5"),
-                    "values": [counts[r["name"]][k] for r in rows]} for k in keys],
+                    "values": [counts[str(r["name"])][k] for r in rows]} for k in keys],
         "x_label": text("report.chart.tasks", lang),
         "fallback": text("report.chart.no_cjk_font", lang),
     }
