@@ -25,6 +25,13 @@ def test_demo_writes_its_outputs_and_says_where(tmp_path):
     assert "8 error(s), 3 warning(s)" in findings_en and "8 个错误" in findings_zh
     assert sorted(p.name for p in (out / "annotated").iterdir()) == sorted(p.name for p in SAMPLE.glob("*.xlsx"))
     assert tree_hashes(SAMPLE) == before          # inputs are never modified
+    # the Word reports of the same run, the closure archive and the email in the outbox
+    reports = {p.name for p in (out / "reports").glob("*.docx")}
+    assert reports == {"weekly_2026-11-24_en.docx", "weekly_2026-11-24_zh.docx",
+                       "closure_供应商对账自动化_2026-11-24_en.docx", "closure_供应商对账自动化_2026-11-24_zh.docx"}
+    assert (out / "archive" / "供应商对账自动化" / "2026-11-24" / "manifest.csv").is_file()
+    [eml] = (out / "output" / "outbox").glob("*.eml")
+    assert b"weekly_2026-11-24_en.docx" in eml.read_bytes()
 
 
 def test_demo_in_chinese_twice_keeps_one_history(tmp_path):

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from conftest import require_soffice
 from report_fixtures import sample_run
 from toolkit.history import History
-from toolkit.outputs.docx_report import (TemplateError, convert_to_pdf, find_cjk_font, find_split_tags, preflight,
+from toolkit.outputs.docx_report import (TemplateError, convert_all, convert_to_pdf, find_cjk_font, find_split_tags, preflight,
                                          render_report)
 from toolkit.outputs.report_templates import NAMES, TEMPLATE_DIR, build
 from toolkit.present.closure import closure_context
@@ -71,7 +71,7 @@ def test_weekly_report_content_matches_the_run(tmp_path, contexts, run):
     assert "Compared with the snapshot of 17 Nov 2026 (run week before)." in texts(document)
     kpis = table_with(document, "Attainment")
     assert ["客服系统升级", "平均响应时间", "36 小时", "24 小时", "28 小时", "67%", "No"] in kpis
-    overdue = table_with(document, "Working days late")
+    overdue = table_with(document, "Days late")
     assert overdue[1][:2] == ["CS-005", "回访话术更新"] and overdue[1][5] == "7"
     assert len(overdue) - 1 == sum(v.flags.overdue for v in run.analysis.tasks)
     health = {row[0]: row for row in table_with(document, "Health")[1:] if len(row) > 3}
@@ -141,7 +141,7 @@ def test_a_restyled_template_still_renders(tmp_path, contexts):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings.index("Due next week") < headings.index("Done this week") < headings.index("Overdue")
     assert document.styles["Normal"].font.name == "Times New Roman"
-    assert ["CS-005", "回访话术更新"] == table_with(document, "Working days late")[1][:2]
+    assert ["CS-005", "回访话术更新"] == table_with(document, "Days late")[1][:2]
 
 
 def _edit_run(template: Path, target: Path, old: str, *new: str) -> Path:
@@ -195,13 +195,15 @@ def test_libreoffice_converts_each_report_and_the_pdf_holds_the_words(tmp_path, 
                 "weekly_zh": ["项目健康度", "关键指标", "各部门进展", "平均响应时间", "需要决策的事项"],
                 "closure_en": ["Goal and KPIs", "Monthly reconciliation time", "Lessons and follow-up actions"],
                 "closure_zh": ["目标与关键指标", "Monthly reconciliation time", "经验教训与后续行动"]}
-    for name, words in expected.items():
-        out = render_report(TEMPLATE_DIR / f"{name}.docx", contexts[name], tmp_path / f"{name}.docx")
-        pdf = convert_to_pdf(out)
+    documents = [render_report(TEMPLATE_DIR / f"{name}.docx", contexts[name], tmp_path / f"{name}.docx")
+                 for name in expected]
+    for (name, words), pdf in zip(expected.items(), convert_all(documents)):
         content = "".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
         flat = "".join(content.split())
         for word in words:
             assert "".join(word.split()) in flat, (name, word)
+    # one document alone, the way --pdf does it
+    assert convert_to_pdf(documents[0]).name == "weekly_en.pdf"
 
 
 def test_pdf_without_libreoffice_is_a_clear_message(tmp_path, monkeypatch):

@@ -64,24 +64,24 @@ def write_demo_reports(run: Run, output: Path, lang: str, *, stamp: str, show: C
     from datetime import datetime, timezone
 
     from .config_email import Email
-    from .outputs.docx_report import soffice_path
+    from .outputs.docx_report import convert_all, soffice_path
     from .sample import P_RC
 
     reports = output / "reports"
-    pdf = soffice_path() is not None
     settings = run.settings.model_copy(update={"email": Email(recipients=("leadership@example.com",))})
     weekly = {}
     for language in ("en", "zh"):
         weekly[language] = pipeline.run_weekly_report(settings, SAMPLE_AS_OF, stamp=stamp, lang=language,
-                                                      output_dir=reports, pdf=pdf, run=run)
-    show(text("demo.reports", lang, folder=reports))
+                                                      output_dir=reports, run=run)
     shutil.rmtree(output / "archive", ignore_errors=True)     # an archive is never overwritten: start afresh
-    archived = None
-    for language in ("en", "zh"):
-        closure = pipeline.run_closure(settings, SAMPLE_AS_OF, P_RC, stamp=stamp, lang=language, output_dir=reports,
-                                       pdf=pdf, run=run, archive=language == lang)
-        archived = closure.archive or archived
-    show(text("demo.closure", lang, project=P_RC, folder=archived))
+    closures = [pipeline.run_closure(settings, SAMPLE_AS_OF, P_RC, stamp=stamp, lang=language, output_dir=reports,
+                                     run=run, archive=language == lang) for language in ("en", "zh")]
+    documents = [weekly["en"].docx, weekly["zh"].docx] + [c.docx for c in closures]
+    if soffice_path() is not None:            # PDFs too, in one LibreOffice start
+        for outcome, pdf in zip([weekly["en"], weekly["zh"], *closures], convert_all(documents)):
+            outcome.pdf = pdf
+    show(text("demo.reports", lang, folder=reports))
+    show(text("demo.closure", lang, project=P_RC, folder=next(c.archive for c in closures if c.archive)))
     now = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)     # the sample's as-of morning, not the clock
     sent = pipeline.email_report(weekly[lang], "weekly", settings, lang, env={}, now=now, force=True)
     show(text("demo.email", lang, path=sent.path or sent.message(lang)))

@@ -50,7 +50,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rt.weekly.next": ("Due next week", "下周到期"),
     "rt.weekly.next_none": ("No open task is due next week.", "下周没有到期的任务。"),
     "rt.weekly.overdue": ("Overdue", "逾期任务"),
-    "rt.col.days_late": ("Working days late", "逾期工作日"),
+    "rt.col.days_late": ("Days late", "逾期工作日"),
     "rt.weekly.overdue_none": ("No task is overdue.", "没有逾期任务。"),
     "rt.weekly.at_risk": ("At risk", "有风险的任务"),
     "rt.weekly.at_risk_none": ("No other task is due soon, behind or blocked.", "没有其他即将到期、进度落后或受阻的任务。"),

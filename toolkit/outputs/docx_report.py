@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -267,22 +267,32 @@ def soffice_path() -> str | None:
 
 def convert_to_pdf(docx: Path, folder: Path | None = None, timeout: float = PDF_TIMEOUT) -> Path:
     """`docx` -> PDF beside it (or in `folder`) with LibreOffice headless, in its own profile."""
+    return convert_all([docx], folder, timeout)[0]
+
+
+def convert_all(documents: Sequence[Path], folder: Path | None = None, timeout: float = PDF_TIMEOUT) -> list[Path]:
+    """Several .docx -> PDFs in one LibreOffice start (its start-up is most of the time), into
+    `folder` (default: the first document's folder). One bounded run in a throw-away profile."""
     exe = soffice_path()
     if exe is None:
         raise OutputError("report_pdf_no_soffice")
-    docx = Path(docx).resolve()
-    folder = (folder or docx.parent).resolve()
-    target = folder / f"{docx.stem}.pdf"
+    documents = [Path(d).resolve() for d in documents]
+    folder = (folder or documents[0].parent).resolve()
+    names = ", ".join(d.name for d in documents)
+    targets = [folder / f"{d.stem}.pdf" for d in documents]
     with tempfile.TemporaryDirectory(prefix="toolkit-soffice-") as profile:
         command = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(folder), str(docx)]
+                   "--convert-to", "pdf", "--outdir", str(folder), *map(str, documents)]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout * len(documents),
+                                  check=False)
         except subprocess.TimeoutExpired as exc:
-            raise OutputError("report_pdf_timeout", file=docx.name, seconds=int(timeout)) from exc
+            raise OutputError("report_pdf_timeout", file=names, seconds=int(timeout * len(documents))) from exc
         except OSError as exc:
-            raise OutputError("report_pdf_failed", file=docx.name, reason=exc) from exc
-    if done.returncode != 0 or not target.is_file():
+            raise OutputError("report_pdf_failed", file=names, reason=exc) from exc
+    missing = [t for t in targets if not t.is_file()]
+    if done.returncode != 0 or missing:
         reason = (done.stderr or done.stdout or f"exit code {done.returncode}").strip().splitlines()
-        raise OutputError("report_pdf_failed", file=docx.name, reason=reason[-1] if reason else "?")
-    return target
+        raise OutputError("report_pdf_failed", file=", ".join(t.name for t in missing) or names,
+                          reason=reason[-1] if reason else "?")
+    return targets

@@ -23,7 +23,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -74,14 +74,19 @@ class _Builder:
             style = styles[name]
             style.font.size = Pt(size)
             _fonts(style.element.get_or_add_rPr(), self.lang)
-        for name in ("Title", "Heading 1", "Heading 2"):
+        for name in ("Title", "Heading 1", "Heading 2", "Subtitle"):
             styles[name].font.color.rgb = ACCENT
+        if self.lang == "zh":
+            styles["Subtitle"].font.italic = False      # Chinese has no italic: Word would slant it
         styles["Heading 1"].paragraph_format.space_before = Pt(14)
         styles["Heading 1"].paragraph_format.keep_with_next = True
         cell = styles.add_style(TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         cell.base_style = normal
         cell.font.size = Pt(9)
         cell.paragraph_format.space_after = Pt(0)
+        # one exact line height: Latin-only and Chinese cells of a row sit on the same baseline
+        cell.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        cell.paragraph_format.line_spacing = Pt(12.5)
         _fonts(cell.element.get_or_add_rPr(), self.lang)
         if self.lang == "zh":
             lang = OxmlElement("w:lang")
@@ -116,7 +121,10 @@ class _Builder:
         paragraph = self.doc.add_paragraph(style=style)
         for part in parts:
             run = paragraph.add_run(self.t(part) if part.startswith("rt.") else part)
-            run.bold, run.italic = bold or None, italic or None
+            # Chinese has no italic (Word slants the glyphs): muted colour instead
+            run.bold, run.italic = bold or None, (italic and self.lang != "zh") or None
+            if italic and self.lang == "zh":
+                run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
 
     def tag(self, tag: str) -> None:
         """A paragraph-level tag ({%p if … %}): the paragraph is removed when rendered."""
@@ -250,7 +258,7 @@ def build_weekly(lang: str) -> _Builder:
     b.table(["rt.col.project", "rt.col.phase", "rt.col.health", "rt.col.tasks", "rt.col.done", "rt.col.overdue",
              "rt.col.why"],
             ["{{ p.name }}", "{{ p.phase }}", "{% cellbg p.fill %}{{ p.rag_label }}", "{{ p.tasks }}", "{{ p.done }}",
-             "{{ p.overdue }}", "{{ p.reasons }}"], "p in projects", [3.0, 1.9, 1.6, 1.3, 1.3, 1.7, 6.6])
+             "{{ p.overdue }}", "{{ p.reasons }}"], "p in projects", [3.0, 1.9, 1.6, 1.5, 1.5, 1.7, 6.2])
     b.para("rt.legend", style=TEXT_STYLE)
     b.table(["rt.col.health", "rt.col.why"], ["{% cellbg l.fill %}{{ l.label }}", "{{ l.meaning }}"],
             "l in rag_legend", [2.5, 10])
@@ -279,12 +287,12 @@ def build_weekly(lang: str) -> _Builder:
     _task_section(b, "rt.weekly.next", "due_next_week", "rt.weekly.next_none",
                   ["rt.col.id", "rt.col.task", "rt.col.owner", "rt.col.department", "rt.col.due", "rt.col.percent"],
                   ["{{ x.id }}", "{{ x.title }}", "{{ x.owner }}", "{{ x.department }}", "{{ x.due }}",
-                   "{{ x.percent }}"], [2, 6.4, 2.4, 2.2, 2.4, 2])
+                   "{{ x.percent }}"], [2, 6.0, 2.4, 2.6, 2.4, 2])
     _task_section(b, "rt.weekly.overdue", "overdue", "rt.weekly.overdue_none",
                   ["rt.col.id", "rt.col.task", "rt.col.owner", "rt.col.department", "rt.col.due", "rt.col.days_late",
                    "rt.col.percent"],
                   ["{{ x.id }}", "{{ x.title }}", "{{ x.owner }}", "{{ x.department }}", "{{ x.due }}",
-                   "{% cellbg 'FFC7CE' %}{{ x.days_late }}", "{{ x.percent }}"], [2, 5.4, 2.2, 2, 2.4, 1.8, 1.6])
+                   "{% cellbg 'FFC7CE' %}{{ x.days_late }}", "{{ x.percent }}"], [2, 5.0, 2.2, 2.6, 2.4, 1.6, 1.6])
     _task_section(b, "rt.weekly.at_risk", "at_risk", "rt.weekly.at_risk_none",
                   ["rt.col.id", "rt.col.task", "rt.col.owner", "rt.col.due", "rt.col.why"],
                   ["{{ x.id }}", "{{ x.title }}", "{{ x.owner }}", "{{ x.due }}", "{{ x.why }}"],
@@ -293,7 +301,7 @@ def build_weekly(lang: str) -> _Builder:
                   ["rt.col.id", "rt.col.risk", "rt.col.project", "rt.col.score", "rt.col.level", "rt.col.owner",
                    "rt.col.mitigation"],
                   ["{{ x.id }}", "{{ x.risk }} {{ x.note }}", "{{ x.project }}", "{{ x.score }}",
-                   "{{ x.level_label }}", "{{ x.owner }}", "{{ x.mitigation }}"], [1.8, 4.8, 2.6, 1.2, 1.3, 1.8, 3.9])
+                   "{{ x.level_label }}", "{{ x.owner }}", "{{ x.mitigation }}"], [1.8, 4.4, 3.0, 1.2, 1.3, 1.8, 3.9])
     _task_section(b, "rt.weekly.overloaded", "overloaded", "rt.weekly.overloaded_none",
                   ["rt.col.owner", "rt.col.weeks"], ["{{ x.owner }}", "{{ x.weeks }}"], [3, 14.4])
     _task_section(b, "rt.weekly.acceptances", "acceptances", "rt.weekly.acceptances_none",
@@ -373,7 +381,7 @@ def build_closure(lang: str) -> _Builder:
     b.tag("{%p if lessons %}")
     b.table(["rt.col.type", "rt.col.lesson", "rt.col.action", "rt.col.owner", "rt.col.due"],
             ["{{ x.type }}", "{{ x.lesson }}", "{{ x.action }}", "{{ x.owner }}", "{{ x.due }}"], "x in lessons",
-            [1.8, 6.4, 5.2, 1.8, 2.2])
+            [2.0, 5.9, 5.0, 1.8, 2.7])
     b.tag("{%p else %}")
     b.para("rt.closure.lessons_none")
     b.tag("{%p endif %}")

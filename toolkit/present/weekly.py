@@ -69,7 +69,8 @@ def _task_row(view: TaskView, lang: str) -> dict[str, Any]:
 def _at_risk_why(view: TaskView, lang: str) -> str:
     flags, parts = view.flags, []
     if flags.due_soon:
-        parts.append(text("report.why.due_soon", lang, days=flags.days_left or 0))
+        parts.append(text("report.why.due_soon", lang, days=flags.days_left) if flags.days_left
+                     else text("report.why.due_today", lang))
     if flags.behind:
         parts.append(text("report.why.behind", lang, points=fmt_number(flags.behind_points or 0.0)))
     if flags.blocked:
