@@ -106,6 +106,7 @@ def test_closure_archive_manifest_and_lessons_register(tmp_path):
     (["report", "closure", "No such project"], "no project named No such project"),
     (["report", "weekly", "--project", "Nope"], "no project named Nope"),
     (["report", "weekly", "--template", "missing.docx"], "missing.docx does not exist"),
+    (["report", "weekly", "--project", "X", "--all"], "not both"),
 ])
 def test_report_errors_are_one_line(tmp_path, args, words):
     config = workspace(tmp_path)

@@ -171,6 +171,19 @@ def test_a_tag_split_by_word_is_named(tmp_path, contexts):
     assert "{{ headline }}" in info.value.message("zh")
 
 
+def test_a_tag_cut_across_paragraphs_is_named(tmp_path, contexts):
+    document = docx.Document(str(TEMPLATE_DIR / "weekly_en.docx"))
+    paragraph = next(p for p in document.paragraphs if p.text == "{{ headline }}")
+    paragraph.runs[0].text = "{{ head"
+    after = copy.deepcopy(paragraph._p)
+    paragraph._p.addnext(after)
+    docx.text.paragraph.Paragraph(after, paragraph._parent).runs[0].text = "line }}"
+    document.save(str(tmp_path / "cut.docx"))
+    with pytest.raises(TemplateError) as info:
+        preflight(tmp_path / "cut.docx", contexts["weekly_en"])
+    assert info.value.code == "report_split_tag" and "{{ head" in info.value.message("en")
+
+
 @pytest.mark.parametrize("tag, named", [("{{ budget }}", "budget"), ("{{ report.nmae }}", "nmae")])
 def test_a_tag_the_data_lacks_is_named(tmp_path, contexts, tag, named):
     template = _edit_run(TEMPLATE_DIR / "weekly_en.docx", tmp_path / "extra.docx", "{{ headline }}", tag)

@@ -291,6 +291,8 @@ def report_weekly(
     """
     with guarded(lang or "en"):
         settings, language = _settings(config, lang)
+        if all_projects and project:
+            raise ToolkitError("report_project_or_all")
         outcome = pipeline.run_weekly_report(settings, parse_as_of(as_of), stamp=_stamp(), lang=language,
                                              project=None if all_projects else project, paths=inputs,
                                              output_dir=output, pdf=pdf, template=template)

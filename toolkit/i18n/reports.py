@@ -87,6 +87,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "demo.closure": ("Closure summary of {project} and its archive: {folder}", "{project} 的结项总结及归档：{folder}"),
     "demo.email": ("Weekly report emailed to the outbox: {path}", "周报邮件已放入发件箱：{path}"),
     # errors
+    "error.report_project_or_all": ("use --project NAME or --all, not both", "--project 与 --all 只能选一个"),
     "error.report_no_project": ("no project named {project} in this run (projects: {known})",
                                 "本次汇总中没有名为 {project} 的项目（现有项目：{known}）"),
     "error.report_template_missing": ("the report template {path} does not exist", "报告模板 {path} 不存在"),
