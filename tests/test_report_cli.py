@@ -112,3 +112,30 @@ def test_report_errors_are_one_line(tmp_path, args, words):
     config = workspace(tmp_path)
     result = call(*args, "--as-of", "2026-11-24", "--inputs", str(SAMPLE), "--config", str(config))
     assert result.exit_code in (2, 3) and words in result.output and "Traceback" not in result.output
+
+
+def test_closure_slip_counts_from_the_first_recorded_due_date(tmp_path, make_workbook):
+    """The plan moved a task's due date later; the closure summary still measures the slip
+    from the first due date the history recorded."""
+    from datetime import date
+
+    from toolkit import pipeline
+    from toolkit.config import Settings
+
+    def project_book(due: str):
+        return make_workbook("PMO.xlsx", {
+            "Tasks": [["Task ID", "Project", "Task", "Department", "Owner", "Start", "Due", "Status", "% Complete",
+                       "Completed On"],
+                      ["T1", "P", "Write the plan", "PMO", "Ann", date(2026, 11, 2), date.fromisoformat(due), "Done",
+                       1, date(2026, 11, 13)]],
+            "Team": [["Name", "Department"], ["Ann", "PMO"]],
+            "Projects": [["Project", "Phase", "End"], ["P", "Closed", date(2026, 11, 13)]],
+        })
+    settings = Settings(base_dir=tmp_path)
+    folder = project_book("2026-11-06").parent
+    pipeline.run_consolidation([folder], settings, date(2026, 11, 6), stamp="first")
+    project_book("2026-11-13")                     # the due date was moved to when it was done
+    outcome = pipeline.run_closure(settings, date(2026, 11, 16), "P", stamp="closing", paths=[folder])
+    [task] = outcome.context["tasks"]
+    assert (task["first_due"], task["due"], task["slip"]) == ("2026-11-06", "2026-11-13", 5)
+    assert task["slip_text"] == "5 working days late" and "first recorded 2026-11-06" in task["first_due_from"]

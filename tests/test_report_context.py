@@ -100,3 +100,14 @@ def test_closure_of_an_unknown_project_names_the_known_ones(run):
 ])
 def test_slip_in_working_days(planned, actual, days):
     assert slip_days(WorkCalendar.from_settings(CalendarSettings()), planned, actual) == days
+
+
+def test_the_snapshot_nearest_a_week_before(tmp_path):
+    with History(f"sqlite:///{tmp_path / 'h.sqlite'}") as history:
+        assert history.snapshot_near(date(2026, 11, 17), before=date(2026, 11, 24)) is None
+        for day in (10, 16, 19, 24):
+            history.store_snapshot(date(2026, 11, day), [], label=f"run {day}")
+        near = history.snapshot_near(date(2026, 11, 17), before=date(2026, 11, 24))
+        assert (near.as_of, near.label) == (date(2026, 11, 16), "run 16")
+        # only snapshots strictly before the as-of date count, even when it is the nearest
+        assert history.snapshot_near(date(2026, 11, 24), before=date(2026, 11, 24)).as_of == date(2026, 11, 19)
