@@ -45,6 +45,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # the closure summary
     "report.slip.late": ("{days} working days late", "延后 {days} 个工作日"),
     "report.slip.early": ("{days} working days early", "提前 {days} 个工作日"),
+    "report.slip.late_one": ("1 working day late", "延后 1 个工作日"),
+    "report.slip.early_one": ("1 working day early", "提前 1 个工作日"),
     "report.slip.on_time": ("on time", "按时"),
     "report.first_due.history": ("first recorded {day}", "{day} 首次记录"),
     "report.first_due.workbook": ("from the workbook (no history)", "取自工作簿（无历史记录）"),

@@ -152,7 +152,9 @@ class _Builder:
             self._cell(table.cell(r, 0), self.t(label), bold=True)
             self._cell(table.cell(r, 1), value)
         _widths(table, widths)
-        table._tbl.tblPr.find(qn("w:tblLook")).set(qn("w:firstRow"), "0")
+        look = table._tbl.tblPr.find(qn("w:tblLook"))
+        look.set(qn("w:firstRow"), "0")
+        look.set(qn("w:val"), "0400")                # no header row: every row is a fact
 
     def _cell(self, cell, value: str, bold: bool = False) -> None:
         paragraph = cell.paragraphs[0]
@@ -170,7 +172,20 @@ class _Builder:
         props.created = props.modified = datetime(2026, 1, 1)    # reproducible files, no clock
         props.revision = 1
         self.doc.save(str(path))
+        _fix_zip_dates(path)
         return path
+
+
+def _fix_zip_dates(path: Path) -> None:
+    """Rewrite the .docx with fixed entry dates, so a rebuild gives the same bytes (clean git)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            target.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
 
 
 def _fonts(rpr, lang: str) -> None:
@@ -268,7 +283,7 @@ def build_weekly(lang: str) -> _Builder:
              "rt.col.attainment", "rt.col.met"],
             ["{{ k.project }}", "{{ k.name }}", "{{ k.baseline }}", "{{ k.target }}", "{{ k.actual }}",
              "{{ k.attainment }}", "{% cellbg k.fill %}{{ k.met_label }}"], "k in kpis",
-            [3.2, 4.4, 1.9, 1.9, 1.9, 2, 2])
+            [3.0, 4.0, 1.9, 1.9, 1.9, 2.4, 2.3])
 
     b.heading("rt.weekly.departments")
     b.table(["rt.col.department", "rt.col.tasks", "rt.col.done", "rt.col.in_progress", "rt.col.not_started",
@@ -346,7 +361,7 @@ def build_closure(lang: str) -> _Builder:
     b.para("{{ kpi_summary }}")
     b.table(["rt.col.kpi", "rt.col.baseline", "rt.col.target", "rt.col.actual", "rt.col.attainment", "rt.col.met"],
             ["{{ k.name }}", "{{ k.baseline }}", "{{ k.target }}", "{{ k.actual }}", "{{ k.attainment }}",
-             "{% cellbg k.fill %}{{ k.met_label }}"], "k in kpis", [5.4, 2.3, 2.3, 2.3, 2.4, 2.7])
+             "{% cellbg k.fill %}{{ k.met_label }}"], "k in kpis", [5.0, 2.3, 2.3, 2.3, 2.8, 2.7])
 
     b.heading("rt.closure.schedule")
     b.para(b.t("rt.closure.schedule_line"))

@@ -37,6 +37,8 @@ def slip_days(cal: WorkCalendar, planned: date, actual: date) -> int:
 def slip_text(days: int | None, lang: str) -> str:
     if days is None:
         return "—"
+    if days in (1, -1):
+        return text("report.slip.late_one" if days > 0 else "report.slip.early_one", lang)
     if days > 0:
         return text("report.slip.late", lang, days=days)
     if days < 0:

@@ -185,9 +185,11 @@ def weekly_context(run: Run, lang: str, *, week_before: WeekBefore | None = None
     figures = _figures(tasks, analysis, week_before, ids, lang)
     departments, chart = _departments(tasks, lang)
 
-    done_this_week = [v for v in tasks if v.record.values.get("status") == "done"
-                      and isinstance(v.record.values.get("completed_on"), date)
-                      and period_start <= v.record.values["completed_on"] <= as_of]
+    # done in the period by its Completed On date; without one, by the history (Done since the snapshot)
+    completed = {c.task_id for c in week_before.changes if c.kind == "completed"} if week_before else set()
+    done_this_week = [v for v in tasks if v.record.values.get("status") == "done" and (
+        period_start <= v.record.values["completed_on"] <= as_of
+        if isinstance(v.record.values.get("completed_on"), date) else text_of(v.record, "id") in completed)]
     due_next = [v for v in tasks if v.record.values.get("status") not in ("done", "cancelled")
                 and isinstance(v.record.values.get("due"), date) and as_of < v.record.values["due"] <= next_end]
     due_next.sort(key=lambda v: (v.record.values["due"], text_of(v.record, "id")))
