@@ -283,14 +283,14 @@ def build_weekly(lang: str) -> _Builder:
              "rt.col.attainment", "rt.col.met"],
             ["{{ k.project }}", "{{ k.name }}", "{{ k.baseline }}", "{{ k.target }}", "{{ k.actual }}",
              "{{ k.attainment }}", "{% cellbg k.fill %}{{ k.met_label }}"], "k in kpis",
-            [3.0, 4.0, 1.9, 1.9, 1.9, 2.4, 2.3])
+            [3.0, 3.8, 1.9, 1.9, 1.9, 2.6, 2.3])
 
     b.heading("rt.weekly.departments")
     b.table(["rt.col.department", "rt.col.tasks", "rt.col.done", "rt.col.in_progress", "rt.col.not_started",
              "rt.col.blocked", "rt.col.overdue", "rt.col.progress"],
             ["{{ d.name }}", "{{ d.tasks }}", "{{ d.done }}", "{{ d.in_progress }}", "{{ d.not_started }}",
              "{{ d.blocked }}", "{{ d.overdue }}", "{{ d.progress }}"], "d in departments",
-            [3.4, 1.6, 1.6, 2, 2, 1.6, 1.6, 3.6])
+            [3.0, 1.5, 1.5, 2.1, 2.1, 1.9, 1.9, 3.4])
     chart = b.doc.add_paragraph()
     chart.alignment = WD_ALIGN_PARAGRAPH.CENTER
     chart.add_run("{{ department_chart }}")
