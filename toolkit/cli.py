@@ -119,7 +119,7 @@ def print_findings(run: Run, lang: str) -> None:
         table.add_column(text("col.code", lang), style="dim", overflow="fold")
         table.add_column(text("col.message", lang), overflow="fold")
         for row in group.rows:
-            style = "red" if row.severity == "error" else "yellow"
+            style = {"error": "red", "warning": "yellow"}.get(row.severity, "dim")
             table.add_row(row.place, f"[{style}]{row.severity_label}[/{style}]", row.code, _escape(row.message))
         out.print(table)
 

@@ -84,9 +84,39 @@ class Settings(_Section):
     limits: Limits = Limits()
     email: Email = Email()
     schedule: ScheduleSettings = ScheduleSettings()
+    # a team's own headers -> standard columns, per file pattern (`"客服部*.xlsx"`) or department:
+    # [columns."zh2_*.xlsx"] "负责开发/QA" = "owner"; "" reads a column as nothing; see toolkit.mapping
+    columns: dict[str, dict[str, str]] = {}
+    statuses: dict[str, str] = {}  # a team's status words -> standard statuses: "已上线" = "done"
     history_url: str = ""          # empty: a SQLite file history.sqlite in the output folder
     backups_keep: int = Field(5, ge=0, le=100)
     base_dir: Path = Path(".")     # the folder toolkit.toml was read from; paths are relative to it
+
+    @field_validator("columns")
+    @classmethod
+    def _column_targets(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        from .schema import SHEETS_BY_KEY
+
+        for pattern, table in value.items():
+            for header, target in table.items():
+                kind, _, key = target.rpartition(".")
+                specs = [SHEETS_BY_KEY[kind]] if kind in SHEETS_BY_KEY else list(SHEETS_BY_KEY.values())
+                if target and (kind and kind not in SHEETS_BY_KEY or all(key not in s.keys for s in specs)):
+                    raise ValueError(f"[columns.\"{pattern}\"] \"{header}\" = \"{target}\": not a standard "
+                                     f"column (e.g. \"owner\", \"due\", \"tasks.status\", or \"\" to ignore it)")
+        return value
+
+    @field_validator("statuses")
+    @classmethod
+    def _status_targets(cls, value: dict[str, str]) -> dict[str, str]:
+        from .schema import TASKS
+
+        column = TASKS.column("status")
+        for word, target in value.items():
+            if column.choice_for(target) is None:
+                keys = ", ".join(c.key for c in column.choices)
+                raise ValueError(f"\"{word}\" = \"{target}\": not a standard status ({keys})")
+        return value
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else (self.base_dir / path)

@@ -11,6 +11,7 @@ from .i18n import finding_text, text
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"          # what the reader did on its own (rows skipped, a column judged by its values)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity is Severity.WARNING
 
     def message(self, lang: str = "en") -> str:
         params = {"value": self.value, **self.params}

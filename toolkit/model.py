@@ -39,6 +39,7 @@ class Record:
     columns: dict[str, str] = field(default_factory=dict)
     department: str = ""
     has_error: bool = False
+    issues: list[str] = field(default_factory=list)   # column keys with an error finding (a bad value)
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self.values.get(key)
@@ -63,6 +64,9 @@ class SheetTable:
     extra_headers: list[str]           # extra columns, in sheet order
     records: list[Record] = field(default_factory=list)
     department: str = ""
+    how: dict[str, str] = field(default_factory=dict)            # key -> how it was recognised
+    samples: dict[str, list[Any]] = field(default_factory=dict)  # key -> a few values of the column
+    skipped_rows: int = 0                                        # rows skipped with an info finding
 
 
 @dataclass
@@ -76,6 +80,7 @@ class WorkbookData:
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
     rows_read: int = 0
+    skipped_sheets: list[Any] = field(default_factory=list)   # headers.KindGuess of sheets not read, by name
 
     def tables_of(self, kind: str) -> list[SheetTable]:
         return [t for t in self.tables if t.kind == kind]
@@ -97,4 +102,4 @@ class Batch:
 
     @property
     def warning_count(self) -> int:
-        return sum(1 for f in self.findings if not f.is_error)
+        return sum(1 for f in self.findings if f.is_warning)

@@ -17,10 +17,12 @@ from . import coerce
 from .config import Limits
 from .errors import Bilingual, Finding, Severity
 from .model import Record, SheetTable, Source, WorkbookData
-from .schema import SHEETS, Column, ColType, SheetSpec, header_score, match_column, match_sheet_name
+from . import headers
+from .schema import Column, ColType, SheetSpec, looks_like, match_column, match_sheet_name, normalize_header
 
 HEADER_SCAN_ROWS = 30          # a header may sit below a title and blank rows
-MIN_HEADER_MATCHES = 3         # columns a sheet of unknown name must name to be recognised
+SAMPLE_ROWS = 200              # rows read ahead to judge the columns by their values
+MIN_HEADER_MATCHES = headers.MIN_HEADER_MATCHES
 _ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
                            "#GETTING_DATA"})
 
@@ -44,83 +46,106 @@ class RawSheet:
     """A sheet as rows of cell values; row index 0 is Excel row 1, `col_offset` the first column."""
 
     def __init__(self, name: str, rows: Iterable[list[Any]], col_offset: int = 0,
-                 merged: list[tuple[tuple[int, int], tuple[int, int]]] | None = None):
+                 merged: list[tuple[tuple[int, int], tuple[int, int]]] | None = None,
+                 hidden_rows: frozenset[int] = frozenset(),
+                 table: tuple[int, int, int, int] | None = None):
         self.name = name
         self.rows = rows
         self.col_offset = col_offset
         self.merged = merged or []
+        self.hidden_rows = hidden_rows      # Excel row numbers (1-based) hidden on the sheet
+        self.table = table                  # an Excel table on the sheet: (row0, col0, row1, col1), 0-based
 
 
-def _find_header(spec: SheetSpec | None, head: list[list[Any]]) -> tuple[SheetSpec | None, int]:
-    """(kind, row index) of the header among the first rows; spec None when nothing matches."""
-    best: tuple[int, int, SheetSpec | None] = (0, -1, None)
-    specs = (spec,) if spec else SHEETS
-    for index, row in enumerate(head):
-        cells = [c for c in row if isinstance(c, str) and c.strip()]
-        if not cells:
-            continue
-        for candidate in specs:
-            score = header_score(candidate, cells)
-            if score > best[0]:
-                best = (score, index, candidate)
-    score, index, found = best
-    if found is None:
-        return None, -1
-    if spec is None and (score < MIN_HEADER_MATCHES or score < len(found.required_keys) // 2):
-        return None, -1
-    return found, index
+_TOTALS = frozenset(normalize_header(w) for w in (
+    "合计", "小计", "总计", "汇总", "共计", "Total", "Totals", "Subtotal", "Sub-total", "Grand Total", "Sum"))
+_STUB = object()
+_IDENTIFYING = ("id", "title", "owner", "start", "due")   # a task row without any of these is a stub
 
 
-def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits,
-                formulas: dict[str, str]) -> SheetTable | None:
+def _not_blank(row: list[Any]) -> bool:
+    return any(not coerce.is_blank(c) for c in row)
+
+
+def _note_finding(wb: WorkbookData, sheet: str, note: headers.Note, letter: str, header_row: int) -> Finding:
+    return Finding(note.code, Severity(note.severity), wb.file, sheet, f"{letter}{header_row}", note.value,
+                   note.params, str(wb.path))
+
+
+def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[str, str],
+               mapping: headers.Mapping = headers.NO_MAPPING) -> SheetTable | None:
     named = match_sheet_name(raw.name)
     rows = iter(raw.rows)
     head: list[list[Any]] = []
     for row in rows:
         head.append(list(row))
-        if len(head) >= HEADER_SCAN_ROWS:
+        if len(head) >= SAMPLE_ROWS:
             break
-    spec, header_index = _find_header(named, head)
+    guess = headers.find_kind(named, head[:HEADER_SCAN_ROWS], mapping)
+    spec, header_index = guess.spec, guess.header_index
     if spec is None:
         if named is not None:
             wb.findings.append(Finding("no-header", Severity.ERROR, wb.file, raw.name, path=str(wb.path),
                                        params={"sheet": Bilingual(named.en, named.zh), "rows": HEADER_SCAN_ROWS}))
+        elif any(_not_blank(r) for r in head):
+            wb.skipped_sheets.append((raw.name, guess))
+            wb.findings.append(_sheet_skipped(wb, raw.name, guess))
         return None
+    if guess.switched_from is not None:
+        wb.findings.append(Finding("sheet-read-as", Severity.INFO, wb.file, raw.name, path=str(wb.path), params={
+            "sheet": raw.name, "kind": Bilingual(spec.en, spec.zh),
+            "named": Bilingual(guess.switched_from.en, guess.switched_from.zh),
+            "headers": ", ".join(guess.matched)}))
+
+    # an Excel table (ListObject) on the sheet bounds the data: its header row, columns and last row
+    bounds: tuple[int, int] | None = None
+    last_index: int | None = None
+    if raw.table is not None and 0 < raw.table[0] <= len(head):
+        r0, c0, r1, c1 = raw.table           # calamine gives the first data row; the header is above it
+        header_index, bounds, last_index = r0 - 1, (c0 - raw.col_offset, c1 - raw.col_offset), r1
 
     # department of this sheet: a Tasks sheet named after a department (one workbook, a sheet each)
     department = wb.department if named is not None else raw.name
 
     header_row = header_index + 1
-    columns: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    extras: dict[int, str] = {}
-    for position, cell in enumerate(head[header_index]):
-        text, _ = coerce.clean_text(cell)
-        if not text:
-            continue
-        col = match_column(spec, text)
-        letter = column_letter(position + raw.col_offset)
-        if col is None:
-            extras[position] = text
-        elif col.key in columns:
-            wb.findings.append(Finding("duplicate-column", Severity.WARNING, wb.file, raw.name,
-                                       f"{letter}{header_row}", text, {"column": text}, str(wb.path)))
-        else:
-            columns[col.key] = position
-            headers[col.key] = text
+    plan = headers.plan_columns(spec, header_index, head[header_index], head[header_index + 1:], mapping, bounds)
+    columns, extras = plan.columns, plan.extras
+    for note in plan.notes:
+        wb.findings.append(_note_finding(wb, raw.name, note, column_letter(note.position + raw.col_offset), header_row))
+    if plan.outside:
+        first = min(plan.outside)
+        wb.findings.append(Finding("columns-outside", Severity.INFO, wb.file, raw.name,
+                                   f"{column_letter(first + raw.col_offset)}{header_row}", None,
+                                   {"headers": ", ".join(f"“{h}”" for h in plan.outside.values())}, str(wb.path)))
     letters = {key: column_letter(pos + raw.col_offset) for key, pos in columns.items()}
-    table = SheetTable(spec.key, wb.file, raw.name, str(wb.path), header_row, letters, headers,
-                       list(extras.values()), department=department)
-    for key in spec.required_keys:
-        if key not in columns:
+    table = SheetTable(spec.key, wb.file, raw.name, str(wb.path), header_row, letters, dict(plan.headers),
+                       list(extras.values()), department=department, how=dict(plan.how), samples=plan.samples)
+    alike = {}
+    for position, text in extras.items():
+        col = looks_like(spec, text)
+        if col is not None and col.key not in columns:
+            alike.setdefault(col.key, (position, text))
+    for key in spec.keys:
+        if key in columns:
+            continue
+        col = spec.column(key)
+        if key in alike:
+            position, text = alike[key]
+            wb.findings.append(Finding("column-looks-like", Severity.ERROR if col.required else Severity.WARNING,
+                                       wb.file, raw.name, f"{column_letter(position + raw.col_offset)}{header_row}",
+                                       text, {"column": _bilingual_header(spec, key), "header": text}, str(wb.path)))
+        elif col.required:
             wb.findings.append(Finding("missing-column", Severity.ERROR, wb.file, raw.name,
                                        f"A{header_row}", None,
                                        {"column": _bilingual_header(spec, key)}, str(wb.path)))
 
     # (key, position, fast converter, may a blank be skipped without a look) per column
-    reader = _RowReader(spec, table, wb, columns, extras, formulas)
+    reader = _RowReader(spec, table, wb, columns, extras, formulas, mapping)
     covered, tops = _merged_lookup(raw, header_index)
     merge_values: dict[tuple[int, int], Any] = {}
+    header_names = {pos: normalize_header(head[header_index][pos]) for pos in columns.values()}
+    skips: list[tuple[str, int]] = []
+    below: int | None = None
     cells_seen = 0
     data_rows = itertools.chain(head[header_index + 1:], rows)
     for offset, row in enumerate(data_rows):
@@ -134,11 +159,109 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits,
         row_index = header_index + 1 + offset
         for top in tops.get(row_index, ()):
             merge_values[top] = row[top[1]] if top[1] < len(row) else None
+        if last_index is not None and row_index > last_index:
+            if below is None and _not_blank(row[bounds[0]:] if bounds else row):
+                below = row_number
+            continue
+        if row_number in raw.hidden_rows and _not_blank(row):
+            skips.append(("skipped-hidden-row", row_number))
+            continue
+        if header_names and _is_header_again(row, header_names):
+            skips.append(("skipped-header-row", row_number))
+            continue
+        if _is_totals(row):
+            skips.append(("skipped-totals-row", row_number))
+            continue
         merged_here = {pos: merge_values.get(top) for pos, top in covered.get(row_index, {}).items()}
         record = reader.read(row, row_number, merged_here)
-        if record is not None:
+        if record is _STUB:
+            skips.append(("skipped-empty-row", row_number))
+        elif record is not None:
             table.records.append(record)
+    if below is not None:
+        wb.findings.append(Finding("skipped-below-table", Severity.INFO, wb.file, raw.name,
+                                   f"{column_letter(raw.col_offset)}{below}", None,
+                                   {"last": (last_index or 0) + 1}, str(wb.path)))
+    if spec.key == "tasks":
+        _skip_summary_rows(table, wb, skips)
+    _report_skips(wb, raw, skips)
+    table.skipped_rows = len(skips)
     return table
+
+
+def _sheet_skipped(wb: WorkbookData, sheet: str, guess: headers.KindGuess) -> Finding:
+    closest = guess.closest
+    if closest is None:
+        return Finding("sheet-skipped", Severity.INFO, wb.file, sheet, path=str(wb.path), params={"sheet": sheet})
+    found = set()
+    for text in guess.matched:
+        col = match_column(closest, text)
+        if col is not None:
+            found.add(col.key)
+    missing = [c for c in closest.columns if c.required and c.key not in found]
+    return Finding("sheet-skipped-closest", Severity.INFO, wb.file, sheet, path=str(wb.path), params={
+        "sheet": sheet, "kind": Bilingual(closest.en, closest.zh),
+        "matched": ", ".join(f"“{h}”" for h in guess.matched) or "—",
+        "missing": Bilingual(", ".join(c.en for c in missing) or "—", "、".join(c.zh for c in missing) or "—")})
+
+
+def _is_header_again(row: list[Any], header_names: dict[int, str]) -> bool:
+    same = sum(1 for pos, name in header_names.items()
+               if pos < len(row) and isinstance(row[pos], str) and normalize_header(row[pos]) == name)
+    return same >= max(2, (len(header_names) + 1) // 2)
+
+
+def _is_totals(row: list[Any]) -> bool:
+    seen = 0
+    for cell in row:
+        if coerce.is_blank(cell):
+            continue
+        if isinstance(cell, str) and normalize_header(cell) in _TOTALS:
+            return True
+        seen += 1
+        if seen >= 3:
+            return False
+    return False
+
+
+def _indent(record: Record) -> int:
+    value = record.raw.get("title")
+    if not isinstance(value, str):
+        return 0
+    return len(value) - len(value.lstrip(" \u3000\t"))
+
+
+def _skip_summary_rows(table: SheetTable, wb: WorkbookData, skips: list[tuple[str, int]]) -> None:
+    """Parent rows of an outline: a row indented less than the next one, with no start, due or
+    owner of its own, groups the rows under it and is no task."""
+    records = table.records
+    dropped: set[int] = set()
+    for i, record in enumerate(records[:-1]):
+        if _indent(record) < _indent(records[i + 1]) and all(
+                record.values.get(k) is None and coerce.is_blank(record.raw.get(k)) for k in ("start", "due", "owner")):
+            dropped.add(record.source.row)
+    if not dropped:
+        return
+    table.records = [r for r in records if r.source.row not in dropped]
+    wb.findings[:] = [f for f in wb.findings if not (f.sheet == table.sheet and f.row in dropped
+                                                     and f.file == wb.file)]
+    skips.extend(("skipped-summary-row", row) for row in sorted(dropped))
+
+
+def _report_skips(wb: WorkbookData, raw: RawSheet, skips: list[tuple[str, int]]) -> None:
+    """One info finding per run of rows skipped for one reason ("rows 19–88")."""
+    letter = column_letter(raw.col_offset)
+    runs: list[list[Any]] = []
+    for code, row in sorted(skips, key=lambda s: s[1]):
+        if runs and runs[-1][0] == code and runs[-1][2] == row - 1:
+            runs[-1][2] = row
+            runs[-1][3] += 1
+        else:
+            runs.append([code, row, row, 1])
+    for code, first, last, count in runs:
+        shown = str(first) if first == last else f"{first}–{last}"
+        wb.findings.append(Finding(code, Severity.INFO, wb.file, raw.name, f"{letter}{first}", None,
+                                   {"rows": shown, "count": count}, str(wb.path)))
 
 
 def _merged_lookup(raw: RawSheet, header_index: int
@@ -165,18 +288,21 @@ class _RowReader:
     per-row work is a few C-level operations plus one small function call per filled cell."""
 
     def __init__(self, spec: SheetSpec, table: SheetTable, wb: WorkbookData, columns: dict[str, int],
-                 extras: dict[int, str], formulas: dict[str, str]):
+                 extras: dict[int, str], formulas: dict[str, str], mapping: headers.Mapping = headers.NO_MAPPING):
         self.spec, self.table, self.wb, self.formulas = spec, table, wb, formulas
+        self.statuses = mapping.statuses if spec.key == "tasks" else {}
         self.keys = tuple(columns)
         self.positions = tuple(columns.values())
         self.width_needed = max(self.positions, default=-1) + 1
         self.pick = operator.itemgetter(*self.positions) if len(self.positions) > 1 else None
-        self.converters = tuple(_fast_converter(spec.column(key)) for key in self.keys)
+        self.converters = tuple(_fast_converter(spec.column(key), self.statuses if key == "status" else None)
+                                for key in self.keys)
         # a blank in a column that is not required, on a sheet with no formula lacking its value,
         # is simply None; other blanks go through `_cell_value` (missing value, formula without value)
         self.blank_ok = tuple(not spec.column(key).required and not formulas for key in self.keys)
         self.extras = extras
         self.is_tasks = spec.key == "tasks"
+        self.stub_at = tuple(i for i, key in enumerate(self.keys) if key in _IDENTIFYING) if self.is_tasks else ()
 
     def _known(self, row: list[Any]) -> list[Any]:
         if self.pick is not None and len(row) >= self.width_needed:
@@ -184,7 +310,8 @@ class _RowReader:
         width = len(row)
         return [row[pos] if pos < width else None for pos in self.positions]
 
-    def read(self, row: list[Any], row_number: int, merged: dict[int, Any]) -> Record | None:
+    def read(self, row: list[Any], row_number: int, merged: dict[int, Any]) -> Any:
+        """The Record of a row; None for a blank row; _STUB for a task row naming no task."""
         known = self._known(row)
         extra_values = ({name: row[pos] for pos, name in self.extras.items()
                          if pos < len(row) and not coerce.is_blank(row[pos])} if self.extras else {})
@@ -197,6 +324,8 @@ class _RowReader:
             for i, pos in enumerate(self.positions):
                 if pos in merged and coerce.is_blank(known[i]):
                     known[i] = merged[pos]  # a merged cell shows its top-left value
+        if self.stub_at and all(coerce.is_blank(known[i]) for i in self.stub_at):
+            return _STUB
 
         typed: list[Any] = [None] * len(known)
         slow: list[int] = []
@@ -219,12 +348,31 @@ class _RowReader:
                         raw=dict(zip(self.keys, known)), columns=table.columns, department=table.department)
         for i in slow:
             key = self.keys[i]
-            values[key] = _cell_value(self.spec, key, known[i], record, wb, self.formulas)
+            values[key] = _cell_value(self.spec, key, known[i], record, wb, self.formulas,
+                                      self.statuses if key == "status" else None)
         if extra_values:
             record.extras = {name: _plain(v) for name, v in extra_values.items()}
         if self.is_tasks and values.get("department") is None:
             values["department"] = table.department
         return record
+
+
+def did_you_mean(value: str, column: Column) -> Bilingual | str:
+    """' (did you mean “Done”?)' for a value close to a choice or one of its synonyms, else ''."""
+    import difflib
+
+    names: dict[str, str] = {}
+    for choice in column.choices:
+        for label in (choice.en, choice.zh):
+            names[label.casefold()] = label
+    for word, _ in column.synonyms:
+        names.setdefault(word.casefold(), word)
+    close = difflib.get_close_matches(value.strip().casefold(), list(names), n=1, cutoff=0.6)
+    return suggestion(names[close[0]]) if close else ""
+
+
+def suggestion(name: str) -> Bilingual:
+    return Bilingual(f" (did you mean “{name}”?)", f"（是否应为“{name}”？）")
 
 
 def _plain(value: Any) -> Any:
@@ -237,7 +385,7 @@ def _plain(value: Any) -> Any:
 _SLOW = object()
 
 
-def _fast_converter(column: Column) -> Callable[[Any], Any]:
+def _fast_converter(column: Column, own: dict[str, str] | None = None) -> Callable[[Any], Any]:
     """A function giving the typed value of a clean, common cell of `column` (what calamine
     gives for a well-kept workbook), or _SLOW: anything unusual takes the full path in
     `_cell_value`, which makes the findings. Built once per sheet column; it makes reading
@@ -266,10 +414,13 @@ def _fast_converter(column: Column) -> Callable[[Any], Any]:
             if found is None:
                 if not value or (not value.isprintable() and search(value) is not None):
                     return _SLOW
-                matched = column.choice_for(value)
-                if matched is None:
-                    return _SLOW
-                found = known[value] = matched.key
+                mapped = own.get(normalize_header(value)) if own else None
+                if mapped is None:
+                    matched = column.choice_for(value)
+                    if matched is None:
+                        return _SLOW
+                    mapped = matched.key
+                found = known[value] = mapped
             return found
         return choice
 
@@ -302,7 +453,7 @@ def _fast_converter(column: Column) -> Callable[[Any], Any]:
 
 
 def _cell_value(spec: SheetSpec, key: str, value: Any, record: Record, wb: WorkbookData,
-                formulas: dict[str, str]) -> Any:
+                formulas: dict[str, str], own: dict[str, str] | None = None) -> Any:
     column = spec.column(key)
     cell = record.cell(key)
     header = Bilingual(column.en, column.zh)
@@ -312,6 +463,7 @@ def _cell_value(spec: SheetSpec, key: str, value: Any, record: Record, wb: Workb
                                    {"column": header, **params}, str(wb.path)))
         if severity is Severity.ERROR:
             record.has_error = True
+            record.issues.append(key)
 
     if coerce.is_blank(value):
         formula = formulas.get(cell or "")
@@ -332,13 +484,16 @@ def _cell_value(spec: SheetSpec, key: str, value: Any, record: Record, wb: Workb
                 finding("missing-value", shown=None)
             return None
         value = text
+    if own and isinstance(value, str) and normalize_header(value) in own:
+        return column.choice_for(own[normalize_header(value)]).key
     try:
         return coerce.coerce(column, value)
     except coerce.BadValue as bad:
-        params: dict[str, Any] = {}
+        params: dict[str, Any] = {"hint": ""}
         if bad.code == "not-in-list":
             params["allowed"] = Bilingual(" / ".join(c.en for c in column.choices),
                                           " / ".join(c.zh for c in column.choices))
+            params["hint"] = did_you_mean(str(value), column)
         shown = int(value) if isinstance(value, float) and value.is_integer() else value
         finding(bad.code, shown=shown, **params)
         return None

@@ -38,7 +38,7 @@ class FileReport:
 
     @property
     def warnings(self) -> int:
-        return sum(not f.is_error for f in self.findings)
+        return sum(f.is_warning for f in self.findings)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class FindingsReport:
 
     @property
     def warning_count(self) -> int:
-        return sum(not f.is_error for f in self.findings)
+        return sum(f.is_warning for f in self.findings)
 
     def for_file(self, file: str) -> tuple[Finding, ...]:
         for report in self.files:

@@ -48,13 +48,26 @@ class Column:
     width: int = 14
     aliases: tuple[str, ...] = ()   # other headers seen in the wild
     missing_code: str = "missing-value"   # finding code when a required cell is blank
+    synonyms: tuple[tuple[str, str], ...] = ()   # (value as teams write it, choice key)
 
     def header(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
     def choice_for(self, text: str) -> Choice | None:
-        """The choice whose key, English or Chinese label matches `text` (forgiving)."""
-        return _choices_by_name(self).get(normalize_header(text))
+        """The choice whose key, English or Chinese label or synonym matches `text` (forgiving:
+        a leading emoji or symbol is ignored, and `…处理中` style endings count for statuses)."""
+        names = _choices_by_name(self)
+        found = names.get(normalize_header(text))
+        if found is not None or not self.choices:
+            return found
+        bare = normalize_header(strip_symbols(str(text)))
+        found = names.get(bare)
+        if found is None and bare:
+            for ending, key in SUFFIXES_BY_COLUMN.get(self.key if self.type is ColType.CHOICE else "", ()):
+                if bare.endswith(normalize_header(ending)) and self.choices is STATUS:
+                    found = next(c for c in self.choices if c.key == key)
+                    break
+        return found
 
 
 @dataclass(frozen=True)
@@ -117,26 +130,65 @@ LESSON_TYPE = (
     Choice("to_improve", "To improve", "不足"),
 )
 
+# Statuses as teams write them -> the five standard statuses. One table, used by the reader for
+# every status cell (after a leading emoji or symbol is dropped: "✅ 已完成", "⏳ 未开始").
+STATUS_SYNONYMS: tuple[tuple[str, str], ...] = (
+    *((w, "done") for w in ("完成", "已完成", "完毕", "已上线", "上线", "已交付", "已结束", "Completed",
+                            "Complete", "Finished", "Closed", "Resolved", "Delivered")),
+    *((w, "in_progress") for w in ("进行中", "处理中", "开发中", "测试中", "待验证", "验证中", "执行中",
+                                   "In Progress", "Ongoing", "Doing", "WIP", "Started", "Active")),
+    *((w, "not_started") for w in ("未开始", "排期中", "策划中", "待开始", "待处理", "计划中", "待排期",
+                                   "To Do", "Todo", "Not Started", "Planned", "Backlog", "New", "Open")),
+    *((w, "blocked") for w in ("受阻", "阻塞", "冻结中", "冻结", "暂停", "挂起", "On Hold", "Blocked",
+                               "Paused", "Stuck")),
+    *((w, "cancelled") for w in ("已取消", "取消", "作废", "Cancelled", "Canceled", "Dropped")),
+)
+# a status ending like this (after the synonyms): "erp处理中", "新干线IT部处理中"
+STATUS_SUFFIXES: tuple[tuple[str, str], ...] = (("处理中", "in_progress"), ("进行中", "in_progress"),
+                                                ("已完成", "done"), ("已上线", "done"))
+PRIORITY_SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("P0", "high"), ("P1", "high"), ("P2", "medium"), ("P3", "low"), ("P4", "low"),
+    ("S", "high"), ("A", "high"), ("B", "medium"), ("C", "low"),
+    ("紧急", "high"), ("高优先级", "high"), ("中优先级", "medium"), ("低优先级", "low"),
+    ("Urgent", "high"), ("Critical", "high"), ("Normal", "medium"),
+)
+SUFFIXES_BY_COLUMN = {"status": STATUS_SUFFIXES}
+
 C = ColType
 
 TASKS = SheetSpec(
     "tasks", "Tasks", "任务清单",
     (
-        Column("id", "Task ID", "任务编号", C.TEXT, True, width=11, aliases=("ID", "编号")),
+        Column("id", "Task ID", "任务编号", C.TEXT, True, width=11, aliases=("ID", "编号", "Task No", "任务ID")),
         Column("project", "Project", "所属项目", C.TEXT, True, width=24, aliases=("项目", "项目名称")),
-        Column("title", "Task", "任务名称", C.TEXT, True, width=36, aliases=("Title", "任务")),
+        Column("title", "Task", "任务名称", C.TEXT, True, width=36, aliases=(
+            "Title", "任务", "Task Name", "Milestone Description", "Work Item", "工作项", "环节", "功能板块",
+            "任务内容", "事项", "工作事项")),
         Column("department", "Department", "部门", C.TEXT, width=14),
-        Column("owner", "Owner", "负责人", C.TEXT, True, width=12),
-        Column("start", "Start", "开始日期", C.DATE, True, width=12, aliases=("Start Date",)),
-        Column("due", "Due", "截止日期", C.DATE, True, width=12, aliases=("Due Date",)),
-        Column("status", "Status", "状态", C.CHOICE, True, STATUS, width=12),
-        Column("percent", "% Complete", "完成率", C.PERCENT, width=11, aliases=("Percent Complete", "Progress", "进度")),
-        Column("hours", "Est. Hours", "预计工时", C.NUMBER, width=10, aliases=("Hours", "Estimated Hours", "工时")),
-        Column("priority", "Priority", "优先级", C.CHOICE, choices=PRIORITY, width=9),
-        Column("depends_on", "Depends On", "前置任务", C.ID_LIST, width=14, aliases=("Dependencies",)),
+        Column("owner", "Owner", "负责人", C.TEXT, True, width=12, aliases=(
+            "Assigned To", "Assignee", "Resourcing", "Resource", "Resources", "Resource Names", "Responsible",
+            "负责开发/QA", "责任人", "执行人", "处理人", "经办人")),
+        Column("start", "Start", "开始日期", C.DATE, True, width=12, aliases=(
+            "Start Date", "Begin", "开始时间", "计划开始", "计划开始时间", "计划开始日期")),
+        Column("due", "Due", "截止日期", C.DATE, True, width=12, aliases=(
+            "Due Date", "Deadline", "End", "End Date", "Finish", "Finish Date", "Target Date", "完成时间",
+            "预计完成时间", "排期上线时间", "预计上线时间", "截止时间", "计划完成时间", "计划完成日期",
+            "结束时间", "结束日期")),
+        Column("status", "Status", "状态", C.CHOICE, True, STATUS, width=12, aliases=("当前状态", "任务状态"),
+               synonyms=STATUS_SYNONYMS),
+        Column("percent", "% Complete", "完成率", C.PERCENT, width=11, aliases=(
+            "Percent Complete", "Progress", "进度", "% Done", "Percent Done", "完成度", "完成进度", "当前进度",
+            "进度情况")),
+        Column("hours", "Est. Hours", "预计工时", C.NUMBER, width=10, aliases=(
+            "Hours", "Estimated Hours", "Est Hours", "Estimate", "Effort", "工时", "计划工时", "预估工时")),
+        Column("priority", "Priority", "优先级", C.CHOICE, choices=PRIORITY, width=9, aliases=("任务级别", "级别"),
+               synonyms=PRIORITY_SYNONYMS),
+        Column("depends_on", "Depends On", "前置任务", C.ID_LIST, width=14, aliases=(
+            "Dependencies", "Predecessors", "Predecessor", "依赖", "前置")),
         Column("milestone", "Milestone", "里程碑", C.TEXT, width=18),
-        Column("completed_on", "Completed On", "完成日期", C.DATE, width=13),
-        Column("notes", "Notes", "备注", C.TEXT, width=30),
+        Column("completed_on", "Completed On", "完成日期", C.DATE, width=13, aliases=(
+            "Actual End", "Actual Finish", "Date Completed", "实际上线时间", "实际完成时间", "实际完成日期", "上线时间")),
+        Column("notes", "Notes", "备注", C.TEXT, width=30, aliases=("Comments", "Remarks")),
     ),
     id_column="id",
     aliases=("Task List", "Responsibility List", "任务", "责任清单"),
@@ -238,6 +290,8 @@ SHEETS_BY_KEY = {s.key: s for s in SHEETS}
 # ---------------------------------------------------------------- matching
 
 _SPACE_OR_PUNCT = re.compile(r"[\s_\-–—·:：()（）\[\]【】/／.。]+")
+# a unit or a note in brackets after (or inside) a header: 工时(h), Progress (%), 项目介绍（请控制在两行内）
+_BRACKETED = re.compile(r"\([^()]*\)|（[^（）]*）|\[[^\[\]]*\]|【[^【】]*】")
 
 
 def normalize_header(text: object) -> str:
@@ -246,6 +300,22 @@ def normalize_header(text: object) -> str:
         return ""
     folded = unicodedata.normalize("NFKC", str(text)).casefold()
     return _SPACE_OR_PUNCT.sub("", folded)
+
+
+def header_base(text: object) -> str:
+    """`normalize_header` without the bracketed units and notes: `计划工时 (h)` -> `计划工时`."""
+    if text is None:
+        return ""
+    folded = unicodedata.normalize("NFKC", str(text))
+    return normalize_header(_BRACKETED.sub("", folded))
+
+
+def strip_symbols(text: str) -> str:
+    """A value without the emoji, symbols and punctuation in front of it: `✅ 已完成` -> `已完成`."""
+    start = 0
+    while start < len(text) and unicodedata.category(text[start])[0] in "SPZCM":
+        start += 1
+    return text[start:].strip()
 
 
 def _names(*texts: str) -> set[str]:
@@ -270,8 +340,10 @@ def _columns_by_name(spec: SheetSpec) -> dict[str, Column]:
     def build() -> dict[str, Column]:
         names: dict[str, Column] = {}
         for col in spec.columns:
-            for name in _names(col.key, col.en, col.zh, *col.aliases):
-                names.setdefault(name, col)     # the first column claiming a name wins
+            for text in (col.key, col.en, col.zh, *col.aliases):
+                for name in (normalize_header(text), header_base(text)):
+                    if name:
+                        names.setdefault(name, col)     # the first column claiming a name wins
         return names
     return _memo(spec, "_by_name", build)
 
@@ -279,17 +351,45 @@ def _columns_by_name(spec: SheetSpec) -> dict[str, Column]:
 def _choices_by_name(column: Column) -> dict[str, Choice]:
     def build() -> dict[str, Choice]:
         names: dict[str, Choice] = {}
+        by_key = {choice.key: choice for choice in column.choices}
         for choice in column.choices:
             for name in _names(choice.key, choice.en, choice.zh):
                 names.setdefault(name, choice)
+        for word, key in column.synonyms:
+            for name in _names(word):
+                names.setdefault(name, by_key[key])
         return names
     return _memo(column, "_choices", build)
 
 
 def match_column(spec: SheetSpec, header: object) -> Column | None:
-    """The column of `spec` this header names, in English, Chinese or an alias."""
+    """The column of `spec` this header names, in English, Chinese or an alias, with or
+    without a unit or note in brackets (`工时(h)`, `Progress (%)`, `完成率（%）`)."""
     wanted = normalize_header(header)
-    return _columns_by_name(spec).get(wanted) if wanted else None
+    if not wanted:
+        return None
+    names = _columns_by_name(spec)
+    found = names.get(wanted)
+    if found is None:
+        base = header_base(header)
+        found = names.get(base) if base else None
+    return found
+
+
+def looks_like(spec: SheetSpec, header: object, cutoff: float = 0.6) -> Column | None:
+    """The column of `spec` an unrecognised header most resembles (for "looks like Due" hints):
+    a known name inside it (`预计完成完成时间` holds `完成时间`) or a close spelling."""
+    import difflib
+
+    base = header_base(header) or normalize_header(header)
+    if len(base) < 2:
+        return None
+    names = _columns_by_name(spec)
+    inside = [(len(name), col) for name, col in names.items() if len(name) >= 2 and name in base]
+    if inside:
+        return max(inside, key=lambda pair: pair[0])[1]
+    close = difflib.get_close_matches(base, list(names), n=1, cutoff=cutoff)
+    return names[close[0]] if close else None
 
 
 def match_sheet_name(name: str) -> SheetSpec | None:

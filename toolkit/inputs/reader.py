@@ -19,14 +19,38 @@ from ..errors import FileRejected, Finding, Severity
 from ..model import WorkbookData
 from .formulas import formulas_without_value
 from .safe_open import DetectedFile, detect_file
+from ..headers import NO_MAPPING, Mapping
 from ..rows import RawSheet, read_sheet
+from .layout import hidden_rows
 
 
 
 # ------------------------------------------------------------------ raw sheets
 
-def _calamine_sheets(path: Path) -> Iterator[RawSheet]:
-    workbook = calamine.CalamineWorkbook.from_path(str(path))
+def _tables(workbook) -> dict[str, tuple[int, int, int, int]]:
+    """{sheet: (row0, col0, row1, col1)} of the first Excel table (ListObject) on each sheet."""
+    found: dict[str, tuple[int, int, int, int]] = {}
+    try:
+        for name in workbook.table_names:
+            table = workbook.get_table_by_name(name)
+            (r0, c0), (r1, c1) = table.start, table.end
+            found.setdefault(table.sheet, (r0, c0, r1, c1))
+    except Exception:  # noqa: BLE001 - table info is a nicety
+        return {}
+    return found
+
+
+def _open_calamine(path: Path):
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path), load_tables=True), True
+    except (calamine.CalamineError, TypeError, ValueError):
+        return calamine.CalamineWorkbook.from_path(str(path)), False
+
+
+def _calamine_sheets(path: Path, hidden: dict[str, frozenset[int]] | None = None) -> Iterator[RawSheet]:
+    workbook, with_tables = _open_calamine(path)
+    tables = _tables(workbook) if with_tables else {}
+    hidden = hidden or {}
     try:
         for meta in workbook.sheets_metadata:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
@@ -41,7 +65,8 @@ def _calamine_sheets(path: Path) -> Iterator[RawSheet]:
                 merged = list(sheet.merged_cell_ranges or [])
             except Exception:  # noqa: BLE001 - merge info is a nicety, never a reason to fail
                 merged = []
-            yield RawSheet(meta.name, sheet.iter_rows(), start[1] if start else 0, merged)
+            yield RawSheet(meta.name, sheet.iter_rows(), start[1] if start else 0, merged,
+                           hidden_rows=hidden.get(meta.name, frozenset()), table=tables.get(meta.name))
     finally:
         workbook.close()
 
@@ -67,14 +92,14 @@ def _csv_sheets(path: Path) -> Iterator[RawSheet]:
 # ------------------------------------------------------------------ reading
 
 def read_workbook(path: Path, *, limits: Limits = Limits(), file_label: str | None = None,
-                  department: str | None = None) -> WorkbookData:
+                  department: str | None = None, mapping: Mapping = NO_MAPPING) -> WorkbookData:
     """Read one input file. Never raises for what is in the file."""
     label = file_label or path.name
     dept = department or path.stem
     result = WorkbookData(path=path, file=label, department=dept)
     try:
         detected = detect_file(path, limits)
-        _read_detected(detected, result, limits)
+        _read_detected(detected, result, limits, mapping)
     except FileRejected as rejected:
         _reject(result, rejected.finding, label)
     except calamine.PasswordError:
@@ -102,20 +127,35 @@ def _reject(result: WorkbookData, finding: Finding, label: str) -> None:
     result.findings.append(finding)
 
 
-def _read_detected(detected: DetectedFile, result: WorkbookData, limits: Limits) -> None:
+def _read_detected(detected: DetectedFile, result: WorkbookData, limits: Limits,
+                   mapping: Mapping = NO_MAPPING) -> None:
     path = detected.path
     if detected.format == "csv":
         sheets = _csv_sheets(path)
         formulas: dict[str, dict[str, str]] = {}
     else:
-        sheets = _calamine_sheets(path)
-        formulas = formulas_without_value(path) if detected.format == "xlsx" else {}
+        xlsx = detected.format == "xlsx"
+        sheets = _calamine_sheets(path, hidden_rows(path) if xlsx else None)
+        formulas = formulas_without_value(path) if xlsx else {}
     for raw in sheets:
-        table = read_sheet(raw, result, limits, formulas.get(raw.name, {}))
+        table = read_sheet(raw, result, limits, formulas.get(raw.name, {}), mapping)
         if table is not None:
             result.tables.append(table)
             result.rows_read += len(table.records)
     if not result.tables and result.readable:
-        result.findings.append(Finding("no-standard-sheet", Severity.WARNING, result.file, path=str(path)))
+        result.findings.append(Finding("no-standard-sheet", Severity.WARNING, result.file, path=str(path),
+                                       params={"closest": _closest(result)}))
+
+
+def _closest(result: WorkbookData) -> object:
+    """' The closest is sheet “X” (Tasks): see its finding.' for the best of the sheets skipped."""
+    from ..errors import Bilingual
+
+    best = max(result.skipped_sheets, key=lambda s: s[1].score, default=None)
+    if best is None or best[1].closest is None:
+        return ""
+    name, guess = best
+    return Bilingual(f"; closest: sheet “{name}” ({guess.closest.en}, {guess.score} column(s) matched), see its finding",
+                     f"；最接近的是工作表“{name}”（{guess.closest.zh}，识别 {guess.score} 列），见其提示")
 
 

@@ -38,7 +38,7 @@ from ..i18n import text
 from ..inputs.safe_open import detect_file
 
 AUTHOR = "Ops Tracker Toolkit"
-FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}   # Excel's "bad" red, "neutral" amber
+FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}   # Excel's "bad" red, "neutral" amber
 MAX_SHEET_NAME = 31
 MAX_CELL_TEXT = 32767
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
