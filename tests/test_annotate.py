@@ -13,7 +13,7 @@ from toolkit.errors import Bilingual, FileRejected, Finding, OutputError, Severi
 from toolkit.outputs.annotate import AUTHOR, write_annotated_copy
 from conftest import TASK_HEADERS, sha256, write_workbook
 
-ROW = ["T-1", "客服体系升级", "Write FAQ", "", "张伟", date(2026, 11, 2), "soon", "Finished", 0.5, 16]
+ROW = ["T-1", "客服体系升级", "Write FAQ", "", "张伟", date(2026, 11, 2), "soon", "Nearly there", 0.5, 16]
 
 
 def finding(code, cell=None, value=None, severity=Severity.ERROR, sheet="Tasks", file="IT.xlsx", **params):
@@ -28,7 +28,7 @@ def workbook(tmp_path):
 
 FINDINGS = [
     finding("bad-date", "G2", "soon", column=Bilingual("Due", "截止日期")),
-    finding("not-in-list", "H2", "Finished", column=Bilingual("Status", "状态"), allowed="Done / In progress"),
+    finding("not-in-list", "H2", "Nearly there", column=Bilingual("Status", "状态"), allowed="Done / In progress"),
     finding("duplicate-id", "A3", "T-1", column=Bilingual("Task ID", "任务编号"), other="IT.xlsx › Tasks › A2"),
     finding("control-chars", "G2", "soon", Severity.WARNING, column=Bilingual("Due", "截止日期")),
     finding("unknown-owner", "E2", "张伟", Severity.WARNING),

@@ -17,7 +17,7 @@ from conftest import REPO, TASK_HEADERS, require, tree_hashes
 runner = CliRunner()
 
 GOOD = ["T-1", "P1", "Do it", "", "张伟", date(2026, 11, 2), date(2026, 11, 30), "In progress", 0.5, 8]
-BAD = ["T-2", "P1", "Broken", "", "张伟", date(2026, 11, 2), "next Friday", "Finished", 0.5, 8]
+BAD = ["T-2", "P1", "Broken", "", "张伟", date(2026, 11, 2), "next Friday", "Nearly there", 0.5, 8]
 
 
 @pytest.fixture

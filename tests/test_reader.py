@@ -56,7 +56,7 @@ def test_chinese_headers_title_rows_fullwidth_and_extra_columns(make_workbook):
 
 @pytest.mark.parametrize("cell, value, code", [
     ("F2", "next Friday", "bad-date"),
-    ("H2", "Finished", "not-in-list"),
+    ("H2", "Nearly there", "not-in-list"),
     ("I2", "120%", "bad-percent"),
     ("J2", "lots", "bad-number"),
     ("J2", -3, "negative-number"),

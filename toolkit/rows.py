@@ -60,6 +60,9 @@ class RawSheet:
 _TOTALS = frozenset(normalize_header(w) for w in (
     "合计", "小计", "总计", "汇总", "共计", "Total", "Totals", "Subtotal", "Sub-total", "Grand Total", "Sum"))
 _STUB = object()
+# sheets that explain the workbook (the templates' own Instructions sheet among them): not reported
+_NOT_DATA_SHEETS = frozenset(normalize_header(w) for w in (
+    "Instructions", "说明", "填写说明", "使用说明", "About", "README", "Read Me", "Legend", "图例"))
 _IDENTIFYING = ("id", "title", "owner", "start", "due")   # a task row without any of these is a stub
 
 
@@ -87,7 +90,7 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
         if named is not None:
             wb.findings.append(Finding("no-header", Severity.ERROR, wb.file, raw.name, path=str(wb.path),
                                        params={"sheet": Bilingual(named.en, named.zh), "rows": HEADER_SCAN_ROWS}))
-        elif any(_not_blank(r) for r in head):
+        elif any(_not_blank(r) for r in head) and normalize_header(raw.name) not in _NOT_DATA_SHEETS:
             wb.skipped_sheets.append((raw.name, guess))
             wb.findings.append(_sheet_skipped(wb, raw.name, guess))
         return None
@@ -100,9 +103,9 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
     # an Excel table (ListObject) on the sheet bounds the data: its header row, columns and last row
     bounds: tuple[int, int] | None = None
     last_index: int | None = None
-    if raw.table is not None and 0 < raw.table[0] <= len(head):
-        r0, c0, r1, c1 = raw.table           # calamine gives the first data row; the header is above it
-        header_index, bounds, last_index = r0 - 1, (c0 - raw.col_offset, c1 - raw.col_offset), r1
+    if raw.table is not None and 0 <= raw.table[0] < len(head):
+        r0, c0, r1, c1 = raw.table
+        header_index, bounds, last_index = r0, (c0 - raw.col_offset, c1 - raw.col_offset), r1
 
     # department of this sheet: a Tasks sheet named after a department (one workbook, a sheet each)
     department = wb.department if named is not None else raw.name

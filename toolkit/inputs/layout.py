@@ -39,3 +39,36 @@ def hidden_rows(path: Path) -> dict[str, frozenset[int]]:
             return found
     except Exception:  # noqa: BLE001 - the edge
         return {}
+
+
+_REF = re.compile(rb'\bref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"')
+
+
+def _column_index(letters: bytes) -> int:
+    number = 0
+    for ch in letters.decode():
+        number = number * 26 + ord(ch) - 64
+    return number - 1
+
+
+def excel_tables(path: Path) -> dict[str, tuple[int, int, int, int]]:
+    """{sheet name: (header row, first column, last row, last column)}, 0-based, of the first
+    Excel table (ListObject) on each sheet; read from the table parts the sheet links to."""
+    from .formulas import _relationships
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = _names(archive)
+            found: dict[str, tuple[int, int, int, int]] = {}
+            for sheet, part in _worksheet_parts(archive, names):
+                for target, kind in _relationships(archive, names, part).values():
+                    if not kind.endswith("/table") or target not in names:
+                        continue
+                    head = archive.read(names[target])[:4096]
+                    match = _REF.search(head)
+                    if match:
+                        c0, r0, c1, r1 = match.groups()
+                        found.setdefault(sheet, (int(r0) - 1, _column_index(c0), int(r1) - 1, _column_index(c1)))
+            return found
+    except Exception:  # noqa: BLE001 - the edge
+        return {}

@@ -21,40 +21,22 @@ from .formulas import formulas_without_value
 from .safe_open import DetectedFile, detect_file
 from ..headers import NO_MAPPING, Mapping
 from ..rows import RawSheet, read_sheet
-from .layout import hidden_rows
+from .layout import excel_tables, hidden_rows
 
 
 
 # ------------------------------------------------------------------ raw sheets
 
-def _tables(workbook) -> dict[str, tuple[int, int, int, int]]:
-    """{sheet: (row0, col0, row1, col1)} of the first Excel table (ListObject) on each sheet."""
-    found: dict[str, tuple[int, int, int, int]] = {}
-    try:
-        for name in workbook.table_names:
-            table = workbook.get_table_by_name(name)
-            (r0, c0), (r1, c1) = table.start, table.end
-            found.setdefault(table.sheet, (r0, c0, r1, c1))
-    except Exception:  # noqa: BLE001 - table info is a nicety
-        return {}
-    return found
-
-
-def _open_calamine(path: Path):
-    try:
-        return calamine.CalamineWorkbook.from_path(str(path), load_tables=True), True
-    except (calamine.CalamineError, TypeError, ValueError):
-        return calamine.CalamineWorkbook.from_path(str(path)), False
-
-
-def _calamine_sheets(path: Path, hidden: dict[str, frozenset[int]] | None = None) -> Iterator[RawSheet]:
-    workbook, with_tables = _open_calamine(path)
-    tables = _tables(workbook) if with_tables else {}
-    hidden = hidden or {}
+def _calamine_sheets(path: Path, xlsx: bool = False) -> Iterator[RawSheet]:
+    workbook = calamine.CalamineWorkbook.from_path(str(path))
+    hidden = hidden_rows(path) if xlsx else {}
+    tables = excel_tables(path) if xlsx else {}
     try:
         for meta in workbook.sheets_metadata:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
                 continue  # chart sheets, macro sheets, dialog sheets hold no table
+            if "Visible" not in str(meta.visible):
+                continue  # a hidden helper sheet (drop-down lists) holds no team data
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)
             except calamine.CalamineError:
@@ -135,7 +117,7 @@ def _read_detected(detected: DetectedFile, result: WorkbookData, limits: Limits,
         formulas: dict[str, dict[str, str]] = {}
     else:
         xlsx = detected.format == "xlsx"
-        sheets = _calamine_sheets(path, hidden_rows(path) if xlsx else None)
+        sheets = _calamine_sheets(path, xlsx)
         formulas = formulas_without_value(path) if xlsx else {}
     for raw in sheets:
         table = read_sheet(raw, result, limits, formulas.get(raw.name, {}), mapping)
