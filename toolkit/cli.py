@@ -210,6 +210,31 @@ def consolidate(
             out.print(text("consolidate.own_history", language, url=run.history_url), markup=False)
 
 
+@app.command("map")
+def map_columns(
+    file: Path = typer.Argument(..., help="A team's workbook."),
+    write: bool = typer.Option(False, "--write", help="Write the mapping into toolkit.toml."),
+    pattern: Optional[str] = typer.Option(None, "--pattern", help="File pattern the mapping is for (default: the file name)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="en or zh (default: toolkit.toml, else en)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="toolkit.toml to use and write (default: ./toolkit.toml)."),
+) -> None:
+    """Show which header each standard column is read from (with example values) and what is missing.
+
+    Example: toolkit map 客服部.xlsx --write
+    """
+    from .config import CONFIG_NAME
+    from .mapping import mapping_lines, mapping_table, write_mapping
+
+    language = lang or "en"
+    with guarded(language):
+        settings, language = _settings(config, lang)
+        uses = pipeline.map_workbook(file, settings)
+        _say(mapping_lines(uses, language))
+        if write:
+            target = write_mapping(config or Path(CONFIG_NAME), pattern or file.name, *mapping_table(uses))
+            out.print(text("map.written", language, pattern=pattern or file.name, path=target), markup=False)
+
+
 @app.command()
 def init(
     folder: Path = typer.Argument(Path("."), help="Working folder to set up."),

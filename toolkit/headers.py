@@ -183,7 +183,10 @@ def plan_columns(spec: SheetSpec, header_index: int, header: list[Any], rows: li
             candidates.setdefault(col.key, []).append((position, text, how))
 
     def sample(position: int) -> list[Any]:
-        return [row[position] for row in rows if position < len(row)][:SAMPLE_VALUES * 5]
+        """Values under a header (a repeated header row is no value)."""
+        name = normalize_header(header[position])
+        return [row[position] for row in rows
+                if position < len(row) and normalize_header(row[position]) != name][:SAMPLE_VALUES * 5]
 
     # two headers for one column: the one holding values wins (Predecessor empty, Predecessors filled)
     for key, found in candidates.items():

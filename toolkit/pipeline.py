@@ -33,9 +33,12 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
         raise InputError("no_inputs", paths=shown)
     if on_count:
         on_count(len(files))
+    from .mapping import mapping_for
+
     workbooks = []
     for path, label in zip(files, _labels(files)):
-        workbooks.append(read_workbook(path, limits=settings.limits, file_label=label))
+        workbooks.append(read_workbook(path, limits=settings.limits, file_label=label,
+                                       mapping=mapping_for(settings, path.name, path.stem)))
         if progress:
             progress(path)
     return Batch(workbooks=workbooks, findings=list(found))
@@ -55,7 +58,8 @@ def run_validation(paths: Sequence[Path] | None, settings: Settings, as_of: date
     `paths` default to the configured `paths.inputs`.
     """
     batch = read_inputs(paths or [settings.resolve(settings.paths.inputs)], settings, progress, on_count)
-    batch.findings = sort_findings(batch.findings + validate_batch(batch, as_of))
+    th = settings.thresholds
+    batch.findings = sort_findings(batch.findings + validate_batch(batch, as_of, th.default_hours, th.default_capacity))
     return Run(as_of=as_of, settings=settings, batch=batch, findings=FindingsReport.of(batch))
 
 
@@ -101,6 +105,16 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
         run.master, run.conflict, run.backup = published.path, published.conflict, published.backup
         history.store_snapshot(as_of, run.analysis.tasks, label=stamp)
     return run
+
+
+def map_workbook(path: Path, settings: Settings) -> list:
+    """What the reader makes of one workbook with the current mapping (`toolkit map FILE`)."""
+    from .mapping import describe, mapping_for
+
+    if not path.is_file():
+        raise InputError("no_inputs", paths=str(path))
+    wb = read_workbook(path, limits=settings.limits, mapping=mapping_for(settings, path.name, path.stem))
+    return describe(wb)
 
 
 def master_path(settings: Settings) -> Path:

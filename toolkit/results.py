@@ -46,10 +46,12 @@ class TaskFlags:
     blocked: bool = False
     blocked_by: list[str] = field(default_factory=list)  # overdue dependencies; empty if status Blocked
     remaining_hours: float = 0.0
+    data_issue: bool = False             # a value of the row could not be read or breaks a rule
+    issues: list[str] = field(default_factory=list)      # column keys with a bad value
 
     @property
     def any(self) -> bool:
-        return self.overdue or self.due_soon or self.behind or self.overloaded or self.blocked
+        return self.overdue or self.due_soon or self.behind or self.overloaded or self.blocked or self.data_issue
 
 
 @dataclass
@@ -81,7 +83,7 @@ class OwnerWeek:
 class RiskView:
     record: Record
     score: int | None      # probability × impact
-    level: str             # "high" | "amber" | "low" | "closed"
+    level: str             # "high" | "amber" | "low" | "closed" | "invalid" (probability or impact unreadable)
     review_overdue: bool = False
 
     @property
@@ -105,7 +107,7 @@ class MilestoneView:
 @dataclass
 class ProjectHealth:
     project: str
-    rag: str                   # "red" | "amber" | "green"
+    rag: str                   # "red" | "amber" | "green" | "unknown" (not in the Projects sheet)
     reasons: list[Reason]
     tasks: int = 0
     done: int = 0
@@ -139,4 +141,5 @@ class Change:
     department: str
     old: str = ""
     new: str = ""
-    slip_days: int | None = None   # calendar days the due date moved (slipped only)
+    slip_days: int | None = None   # working days the due date moved (slipped only)
+    days_late: int | None = None   # working days late (newly overdue only)

@@ -466,7 +466,8 @@ def _cell_value(spec: SheetSpec, key: str, value: Any, record: Record, wb: Workb
                                    {"column": header, **params}, str(wb.path)))
         if severity is Severity.ERROR:
             record.has_error = True
-            record.issues.append(key)
+            if code not in ("missing-value", column.missing_code):
+                record.issues.append(key)     # a bad value, not a blank one
 
     if coerce.is_blank(value):
         formula = formulas.get(cell or "")

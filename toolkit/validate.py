@@ -21,6 +21,8 @@ def _finding(code: str, severity: Severity, record: Record, key: str | None, val
              **params: object) -> Finding:
     if severity is Severity.ERROR:
         record.has_error = True
+        if key is not None:
+            record.issues.append(key)
     spec = SHEETS_BY_KEY[record.kind]
     if key is not None and "column" not in params:
         col = spec.column(key)
@@ -75,13 +77,15 @@ def check_project_dates(projects: Iterable[Record]) -> Iterator[Finding]:
 
 def check_references(batch: Batch) -> Iterator[Finding]:
     """Owners in Team, projects in Projects, milestones in Milestones (when those sheets exist)."""
-    team = {key_of(r.values["name"]) for r in batch.records("team") if r.values.get("name")}
-    projects = {key_of(r.values["project"]) for r in batch.records("projects") if r.values.get("project")}
+    team_names = {key_of(r.values["name"]): str(r.values["name"]) for r in batch.records("team") if r.values.get("name")}
+    project_names = {key_of(r.values["project"]): str(r.values["project"]) for r in batch.records("projects")
+                     if r.values.get("project")}
+    team, projects = set(team_names), set(project_names)
     milestones = {key_of(r.values["milestone"]) for r in batch.records("milestones") if r.values.get("milestone")}
     for task in batch.records("tasks"):
         owner = task.values.get("owner")
         if team and owner and key_of(owner) not in team:
-            yield _finding("unknown-owner", W, task, "owner", owner)
+            yield _finding("unknown-owner", W, task, "owner", owner, hint=did_you_mean(owner, team_names))
         milestone = task.values.get("milestone")
         if milestones and milestone and key_of(milestone) not in milestones:
             yield _finding("unknown-milestone", W, task, "milestone", milestone)
@@ -90,7 +94,41 @@ def check_references(batch: Batch) -> Iterator[Finding]:
             for record in batch.records(kind):
                 project = record.values.get("project")
                 if project and key_of(project) not in projects:
-                    yield _finding("unknown-project", W, record, "project", project)
+                    yield _finding("unknown-project", W, record, "project", project,
+                                   hint=did_you_mean(project, project_names))
+
+
+def did_you_mean(value: object, known: dict[str, str]) -> object:
+    """' (did you mean “X”?)' when `value` is close to one of `known` (folded key -> name), else ''."""
+    import difflib
+
+    from .rows import suggestion
+
+    close = difflib.get_close_matches(key_of(value), list(known), n=1, cutoff=0.6)
+    return suggestion(known[close[0]]) if close else ""
+
+
+def check_defaults(batch: Batch, default_hours: float, default_capacity: float) -> Iterator[Finding]:
+    """A standard column that is missing never silently becomes a default: say which default is used."""
+    hours = SHEETS_BY_KEY["tasks"].column("hours")
+    for wb in batch.workbooks:
+        for table in wb.tables_of("tasks"):
+            if "hours" not in table.columns and table.records:
+                yield Finding("default-hours", W, table.file, table.sheet, f"A{table.header_row}", None,
+                              {"column": Bilingual(hours.en, hours.zh), "default": f"{default_hours:g}"}, table.path)
+    capacity = SHEETS_BY_KEY["team"].column("capacity")
+    column = Bilingual(capacity.en, capacity.zh)
+    teams = [t for wb in batch.workbooks for t in wb.tables_of("team")]
+    if not teams and batch.records("tasks"):
+        first = next(wb for wb in batch.workbooks if wb.tables_of("tasks"))
+        yield Finding("default-capacity", W, first.file, None, None, None,
+                      {"column": column, "who": Bilingual("any owner (no Team sheet)", "所有负责人（没有团队成员表）"),
+                       "default": f"{default_capacity:g}"}, str(first.path))
+    for table in teams:
+        if "capacity" not in table.columns and table.records:
+            yield Finding("default-capacity", W, table.file, table.sheet, f"A{table.header_row}", None,
+                          {"column": column, "who": Bilingual("the people of this Team sheet", "本团队成员表中的人员"),
+                           "default": f"{default_capacity:g}"}, table.path)
 
 
 def check_dependencies(tasks: list[Record]) -> Iterator[Finding]:
@@ -147,8 +185,10 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     return cycles
 
 
-def validate_batch(batch: Batch, as_of: date) -> list[Finding]:
-    """All findings of the batch (reading and cross checks), in file, sheet, row order."""
+def validate_batch(batch: Batch, as_of: date, default_hours: float | None = None,
+                   default_capacity: float | None = None) -> list[Finding]:
+    """All findings of the batch (reading and cross checks), in file, sheet, row order.
+    With the defaults given, a missing hours or capacity column is a finding naming the default."""
     tasks = batch.records("tasks")
     cross: list[Finding] = []
     cross += check_duplicate_ids(tasks)
@@ -157,6 +197,8 @@ def validate_batch(batch: Batch, as_of: date) -> list[Finding]:
     cross += check_project_dates(batch.records("projects"))
     cross += check_references(batch)
     cross += check_dependencies(tasks)
+    if default_hours is not None and default_capacity is not None:
+        cross += check_defaults(batch, default_hours, default_capacity)
     reading = [f for wb in batch.workbooks for f in wb.findings]
     return sort_findings(reading + cross)
 

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Sequence
 from ..config import Thresholds
 from ..model import Record
 from ..results import KpiView, MilestoneView, ProjectHealth, Reason, RiskView, TaskView
+from ..coerce import key_of
 from .tasks import EPS, is_open
 
 CLOSING_PHASES = frozenset({"closure", "closed"})   # a KPI not met in these phases is red
@@ -24,6 +25,15 @@ def _names(items: Iterable[Any]) -> str:
     return shown + (", …" if len(names) > NAMES_SHOWN else "")
 
 
+def _did_you_mean(name: str, known: list[str]) -> Any:
+    import difflib
+
+    from ..errors import Bilingual
+
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    return Bilingual(f" (did you mean “{close[0]}”?)", f"（是否应为“{close[0]}”？）") if close else ""
+
+
 def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks: Sequence[RiskView],
                    kpis: Sequence[KpiView], milestones: Sequence[MilestoneView], th: Thresholds) -> list[ProjectHealth]:
     """Red / amber / green per project (those of the Projects sheet, then any other named by a
@@ -39,6 +49,7 @@ def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks:
     """
     order: dict[str, None] = {}
     phase: dict[str, str | None] = {}
+    registered = {key_of(_project_of(r)): _project_of(r) for r in projects if _project_of(r)}
     for record in projects:
         name = _project_of(record)
         if name:
@@ -117,8 +128,17 @@ def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks:
         if not_met and phase.get(name) not in CLOSING_PHASES:
             amber.append(Reason("rag.kpi_not_met", {"count": len(not_met), "names": names}))
 
+        # a project with rows in error is never shown green
+        issues = [v for v in tasks if v.flags.data_issue]
+        if issues:
+            amber.append(Reason("rag.data_errors", {"count": len(issues)}))
+
         rag = "red" if red else "amber" if amber else "green"
         reasons = red + amber or [Reason("rag.green")]
+        if registered and key_of(name) not in registered:
+            # a task's project missing from the Projects sheet (a typo?): its health is unknown
+            rag = "unknown"
+            reasons = [Reason("rag.unknown_project", {"hint": _did_you_mean(name, list(registered.values()))})] + red + amber
         out.append(ProjectHealth(name, rag, reasons, tasks=len(tasks),
                                  done=sum(1 for v in tasks if v.record.values.get("status") == "done"),
                                  overdue=len(overdue)))

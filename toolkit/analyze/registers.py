@@ -16,6 +16,8 @@ def judge_risk(record: Record, th: Thresholds, as_of: date) -> RiskView:
     status = record.values.get("status")
     if status == "closed":
         level = "closed"
+    elif score is None:
+        level = "invalid"          # never "low": an unreadable or missing score is no reassurance
     elif score is not None and score >= th.risk_high:
         level = "high"
     elif score is not None and score >= th.risk_amber:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Sequence
 
 from ..calendar import WorkCalendar
+from ..coerce import is_blank
 from ..config import Thresholds
 from ..model import Record
 from ..results import TaskFlags, TaskView
@@ -14,8 +15,26 @@ ONE_DAY = timedelta(days=1)
 EPS = 1e-9
 
 
+def bad_keys(record: Record) -> set[str]:
+    """Columns of the row whose value was typed but could not be read, or broke a rule."""
+    keys = set(record.issues)
+    for key, value in record.raw.items():
+        if record.values.get(key) is None and not is_blank(value):
+            keys.add(key)
+    return keys
+
+
+def status_invalid(record: Record) -> bool:
+    """A status was typed but is none of the standard ones (nor a synonym): neither open nor done."""
+    return record.values.get("status") is None and not is_blank(record.raw.get("status"))
+
+
 def is_open(record: Record) -> bool:
-    return record.values.get("status") not in CLOSED_STATUSES
+    """Open: not Done/Cancelled. A blank status counts as open; an unreadable one does not."""
+    status = record.values.get("status")
+    if status is None:
+        return not status_invalid(record)
+    return status not in CLOSED_STATUSES
 
 
 def percent_done(record: Record) -> float:
@@ -26,12 +45,20 @@ def percent_done(record: Record) -> float:
 def flag_task(record: Record, cal: WorkCalendar, th: Thresholds, as_of: date) -> TaskFlags:
     """Overdue, due soon and behind for one task (blocked and overloaded need all tasks)."""
     flags = TaskFlags()
+    bad = bad_keys(record)
+    flags.data_issue = bool(bad)
+    flags.issues = sorted(bad)
     if not is_open(record):
         return flags
-    start, due = record.values.get("start"), record.values.get("due")
+    # a row with an invalid value takes part in nothing that needs that value
+    start = None if "start" in bad else record.values.get("start")
+    due = None if "due" in bad else record.values.get("due")
     percent = percent_done(record)
     hours = record.get("hours", th.default_hours)
-    flags.remaining_hours = max(float(hours), 0.0) * (1.0 - percent / 100.0)
+    if not bad & {"hours", "percent", "due", "start"}:
+        flags.remaining_hours = max(float(hours), 0.0) * (1.0 - percent / 100.0)
+    if "percent" in bad:
+        start = None                                      # no "behind" without a readable % Complete
 
     if due is not None:
         if due < as_of:

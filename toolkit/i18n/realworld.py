@@ -47,7 +47,7 @@ TEXT: dict[str, tuple[str, str]] = {
     'rag.unknown_project': ('not in the Projects sheet{hint}: health unknown',
                             '不在项目概况表中{hint}：健康状况未知'),
     'master.rag.unknown': ('Unknown', '未知'),
-    'master.risk.invalid': ('Invalid', '无效'),
+    'master.level.invalid': ('Invalid', '无效'),
     'master.col.data_issue': ('Data issue', '数据问题'),
     'master.legend.data_issue': ('Data issue: a value could not be read (see Findings); the row takes part in nothing that needs it',
                                  '数据问题：某个值无法识别（见“问题”表），该行不参与需要该值的计算'),

@@ -15,8 +15,10 @@ from ..schema import ColType, SheetSpec
 
 def reason_text(reason: Reason, lang: str) -> str:
     """A Reason in `lang`; an unknown code (or a parameter missing) never crashes the writer."""
+    from ..errors import _localized
+
     try:
-        return i18n.text(reason.code, lang, **reason.params)
+        return i18n.text(reason.code, lang, **{k: _localized(v, lang) for k, v in reason.params.items()})
     except KeyError:
         if reason.code in i18n.TEXT:
             en, zh = i18n.TEXT[reason.code]

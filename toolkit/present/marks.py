@@ -4,10 +4,12 @@ from __future__ import annotations
 from ..results import TaskView
 
 def row_mark(view: TaskView) -> str | None:
-    """The fill of a task's row, by precedence: overdue > overloaded > due soon/behind > done."""
+    """The fill of a task's row, by precedence: overdue > data issue > overloaded > due soon/behind > done."""
     flags = view.flags
     if flags.overdue:
         return "overdue"
+    if flags.data_issue:
+        return "data_issue"
     if flags.overloaded:
         return "overloaded"
     if flags.due_soon or flags.behind:
