@@ -70,7 +70,7 @@ def test_two_snapshots_a_week_apart(history, tmp_path):
         Change("new", "T9", "New one", "客服部", new="in_progress"),
         Change("completed", "T1", "Task T1", "IT", "in_progress", "done"),
         Change("slipped", "T2", "Task T2", "IT", "2026-11-20", "2026-11-27", 7),
-        Change("newly_overdue", "T3", "Task T3", "IT", "2026-11-23", "2026-11-23"),
+        Change("newly_overdue", "T3", "Task T3", "IT", "2026-11-23", "2026-11-23", days_late=0),
         Change("status", "T5", "Task T5", "IT", "not_started", "blocked"),
         Change("owner", "T4", "Task T4", "IT", "王磊", "李娜"),
         Change("removed", "T6", "Task T6", "IT", old="in_progress"),
@@ -87,12 +87,15 @@ def test_two_snapshots_a_week_apart(history, tmp_path):
 def test_rerun_on_the_same_day_replaces_that_snapshot(history):
     history.store_snapshot(WEEK1, week1(), label="a")
     history.store_snapshot(WEEK2, week1(), label="morning")
+    # a re-run on WEEK2 compares with the previous RUN, the morning one (issue 9), named by its stamp
+    previous = history.previous_snapshot(WEEK2)
+    assert (previous.as_of, previous.label) == (WEEK2, "morning")
+    assert [c.kind for c in history.changes_between(previous.rows, week2(), WEEK2)][:2] == ["new", "completed"]
     replaced = history.store_snapshot(WEEK2, week2(), label="after the fix")
     assert [s.label for s in history.list_snapshots()] == ["a", "after the fix"]
-    # a re-run on WEEK2 still compares with WEEK1, not with the earlier run of the same day
     previous = history.previous_snapshot(WEEK2)
-    assert previous.as_of == WEEK1
-    assert history.previous_snapshot(WEEK2, exclude_id=previous.id) is None
+    assert previous.label == "after the fix"
+    assert history.previous_snapshot(WEEK2, exclude_id=previous.id).label == "a"
     assert history.previous_snapshot(date(2026, 12, 1)).id == replaced
 
 

@@ -150,7 +150,7 @@ def test_sheet_names_in_english_and_chinese(book, tmp_path):
 def test_tasks_header_row(book):
     header = [c.value for c in book["Tasks"][1]]
     assert header == [c.en for c in TASKS.columns] + [
-        "Overdue (days late)", "Due soon (days left)", "Behind (points)", "Overloaded", "Blocked (by)",
+        "Overdue (days late)", "Due soon (days left)", "Behind (points)", "Overloaded", "Blocked (by)", "Data issue",
         "Budget", "Source file", "Source sheet", "Source row"]
     ws = book["Tasks"]
     assert ws.freeze_panes == "B2"
@@ -277,7 +277,7 @@ def test_dashboard_counts_legend_and_charts(book, master):
 
 def test_changes_and_lessons(book):
     ws = book["Changes"]
-    assert [c.value for c in ws[1]] == ["Change", "Task ID", "Task", "Department", "Before", "Now", "Slip (days)"]
+    assert [c.value for c in ws[1]] == ["Change", "Task ID", "Task", "Department", "Before", "Now", "Slip (working days)"]
     assert [c.value for c in ws[2]] == ["Due date slipped", "T1", "Overdue task", "IT", "2026-11-11",
                                         "2026-11-18", 7]
     assert [c.value for c in ws[3]][4:6] == ["In progress", "Done"]

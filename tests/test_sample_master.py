@@ -40,6 +40,8 @@ def expected_fill(task_id: str, status: str, lang: str) -> str | None:
     flags = expect.EXPECTED_FLAGS.get(task_id, frozenset())
     if "overdue" in flags:
         return FILLS["overdue"]
+    if task_id in expect.DATA_ISSUE_TASKS:
+        return FILLS["data_issue"]
     if "overloaded" in flags:
         return FILLS["overloaded"]
     if flags & {"due_soon", "behind"}:

@@ -7,18 +7,20 @@ Rules:
 
 - One snapshot per as-of date: running again for the same as-of date **replaces** that day's
   snapshot (the morning run and a re-run after a fix give one history entry, the latest).
-- `previous_snapshot(as_of)` is the latest snapshot of a date strictly **before** `as_of`, so a
-  re-run on the same day shows the same Changes as the first run of that day.
+- `previous_snapshot(as_of)` is the latest snapshot of a date **up to** `as_of`, read before this
+  run stores its own: the previous run, even earlier the same day (a re-run after edits shows
+  the edits); its stamp names it.
 - Tasks are tracked by Task ID; tasks without an ID are not stored, and when an ID occurs twice
   the first occurrence counts (the validator reports the duplicate).
 - `changes_between` gives the changes grouped by kind, in this order: new, completed (status
-  became Done), slipped (due date moved later; `slip_days` in calendar days), newly overdue
+  became Done), slipped (due date moved later; `slip_days` in working days when a calendar is
+  given, else calendar days), newly overdue (with `days_late`)
   (overdue now, not then), status (any other status change), owner, removed; within a kind in
   task order. One task can have several (completed and owner changed, slipped and newly overdue).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -164,8 +166,9 @@ class History:
 
     def previous_snapshot(self, as_of: date, exclude_id: int | None = None,
                           only_id: int | None = None) -> Snapshot | None:
-        """The latest snapshot of a date strictly before `as_of` (with its rows), or None."""
-        query = select(snapshots).where(snapshots.c.as_of < as_of)
+        """The latest snapshot of a date up to `as_of` (with its rows), or None: called before this
+        run stores its own, it is the previous run."""
+        query = select(snapshots).where(snapshots.c.as_of <= as_of)
         if only_id is not None:
             query = query.where(snapshots.c.id == only_id)
         if exclude_id is not None:
@@ -209,12 +212,12 @@ class History:
         return out
 
     def changes_between(self, old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[TaskView],
-                        as_of: date | None = None) -> list[Change]:
-        return changes_between(old_rows, tasks, as_of)
+                        as_of: date | None = None, workdays: Callable[[date, date], int] | None = None) -> list[Change]:
+        return changes_between(old_rows, tasks, as_of, workdays)
 
 
 def changes_between(old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[TaskView],
-                    as_of: date | None = None) -> list[Change]:
+                    as_of: date | None = None, workdays: Callable[[date, date], int] | None = None) -> list[Change]:
     """What changed from a snapshot's rows to the current tasks (no snapshot: no changes).
 
     `as_of` is accepted for symmetry with the pipeline; overdue comes from the tasks' flags.
@@ -225,10 +228,12 @@ def changes_between(old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[Task
     for row in old_rows:
         old.setdefault(row.task_id, row)
     new: dict[str, SnapshotRow] = {}
+    late: dict[str, int] = {}
     for view in tasks:
         row = row_of(view)
-        if row.task_id:
-            new.setdefault(row.task_id, row)
+        if row.task_id and row.task_id not in new:
+            new[row.task_id] = row
+            late[row.task_id] = view.flags.days_late
 
     changes: list[Change] = []
     for task_id, now in new.items():
@@ -242,10 +247,11 @@ def changes_between(old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[Task
             changes.append(Change(kind, *base, old=was.status, new=now.status))
         if was.due is not None and now.due is not None and now.due > was.due:
             changes.append(Change("slipped", *base, old=was.due.isoformat(), new=now.due.isoformat(),
-                                  slip_days=(now.due - was.due).days))
+                                  slip_days=(workdays(was.due + timedelta(days=1), now.due + timedelta(days=1))
+                                             if workdays else (now.due - was.due).days)))
         if now.overdue and not was.overdue:
             changes.append(Change("newly_overdue", *base, old=was.due.isoformat() if was.due else "",
-                                  new=now.due.isoformat() if now.due else ""))
+                                  new=now.due.isoformat() if now.due else "", days_late=late.get(task_id)))
         if now.owner != was.owner:
             changes.append(Change("owner", *base, old=was.owner, new=now.owner))
     for task_id, was in old.items():

@@ -94,7 +94,10 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
         run.history_url = url
         previous = history.previous_snapshot(as_of)
         if previous is not None:
-            run.changes = history.changes_between(previous.rows, run.analysis.tasks, as_of)
+            from .calendar import WorkCalendar
+
+            workdays = WorkCalendar.from_settings(settings.calendar).workdays_between
+            run.changes = history.changes_between(previous.rows, run.analysis.tasks, as_of, workdays)
             run.compared_with = SnapshotRef(previous.as_of, previous.label)
         carried = read_carried_columns(output, set(merged.extra_task_headers))
 

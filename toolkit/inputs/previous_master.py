@@ -17,7 +17,7 @@ from ..schema import TASKS, normalize_header
 
 # the toolkit's own columns of the Tasks sheet (keys of i18n.TEXT), never carried
 FLAG_COLUMNS = ("master.col.overdue", "master.col.due_soon", "master.col.behind",
-                "master.col.overloaded", "master.col.blocked")
+                "master.col.overloaded", "master.col.blocked", "master.col.data_issue")
 SOURCE_COLUMNS = ("master.col.source_file", "master.col.source_sheet", "master.col.source_row")
 
 

@@ -35,7 +35,7 @@ def _calamine_sheets(path: Path, xlsx: bool = False) -> Iterator[RawSheet]:
         for meta in workbook.sheets_metadata:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
                 continue  # chart sheets, macro sheets, dialog sheets hold no table
-            if "Visible" not in str(meta.visible):
+            if str(meta.visible).rsplit(".", 1)[-1] != "Visible":
                 continue  # a hidden helper sheet (drop-down lists) holds no team data
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)

@@ -78,6 +78,28 @@ def record_values(record: Record, spec: SheetSpec, labels: dict[str, dict[str, s
     return out
 
 
+def issue_text(record: Record, keys: list[str], lang: str) -> str:
+    """The "Data issue" flag of a row: each column with a bad value and what was typed there,
+    `Status: “Nearly there”; Due: “next Friday”`."""
+    from ..schema import SHEETS_BY_KEY
+
+    spec = SHEETS_BY_KEY[record.kind]
+    parts = []
+    for key in keys:
+        if key not in spec.keys:
+            continue
+        header = spec.column(key).header(lang)
+        value = record.raw.get(key)
+        if value is None or value == "":
+            value = record.values.get(key)
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()[:10]
+        elif isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value)
+        parts.append(f"{header}: “{value}”" if value not in (None, "") else header)
+    return "; ".join(parts) or i18n.text("master.col.data_issue", lang)
+
+
 def kind_of(value: Any) -> str:
     """How a raw value is laid out: dates as dates, anything else as text."""
     return "date" if isinstance(value, (datetime, date)) else "text"

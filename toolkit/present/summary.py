@@ -4,6 +4,7 @@ Every count names its unit: `overloaded_tasks` are tasks, `overloaded_people` ar
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..i18n import text
@@ -49,6 +50,59 @@ class Headline:
     changes: int = 0
 
 
+SKIP_REASONS = {"skipped-hidden-row": "skip.hidden", "skipped-header-row": "skip.header",
+                "skipped-totals-row": "skip.totals", "skipped-summary-row": "skip.summary",
+                "skipped-empty-row": "skip.empty"}
+
+
+@dataclass(frozen=True)
+class DataFigures:
+    """How far the picture can be trusted: what was not read, what is missing, what is wrong."""
+
+    files_without_tasks: list[str]
+    skipped: dict[str, int]        # finding code -> rows skipped for that reason
+    no_due: int                    # tasks without a readable due date
+    no_owner: int
+    issues: int                    # tasks marked "Data issue"
+
+    @property
+    def skipped_rows(self) -> int:
+        return sum(self.skipped.values())
+
+    def why(self, lang: str) -> str:
+        if not self.skipped:
+            return ""
+        parts = [f"{text(SKIP_REASONS[code], lang)} {count}" for code, count in self.skipped.items()]
+        return (" (" + ", ".join(parts) + ")") if lang != "zh" else ("（" + "，".join(parts) + "）")
+
+
+def data_figures(run: Run) -> DataFigures:
+    analysis = run.require_analysis()
+    task_files = {v.record.source.file for v in analysis.tasks}
+    files = [wb.file for wb in run.batch.workbooks if wb.readable and wb.file not in task_files]
+    skipped: Counter = Counter()
+    for finding in run.findings.findings:
+        if finding.code in SKIP_REASONS:
+            skipped[finding.code] += int(finding.params.get("count", 1))
+    return DataFigures(
+        files_without_tasks=files,
+        skipped={code: skipped[code] for code in SKIP_REASONS if skipped[code]},
+        no_due=sum(1 for v in analysis.tasks if v.record.values.get("due") is None),
+        no_owner=sum(1 for v in analysis.tasks if not v.record.values.get("owner")),
+        issues=sum(1 for v in analysis.tasks if v.flags.data_issue),
+    )
+
+
+def data_line(run: Run, lang: str, key: str = "consolidate.data") -> str:
+    figures = data_figures(run)
+    names = ""
+    if figures.files_without_tasks and key == "consolidate.data":
+        names = ": " + ", ".join(figures.files_without_tasks) if lang != "zh" else "：" + "、".join(figures.files_without_tasks)
+    return text(key, lang, files_without_tasks=len(figures.files_without_tasks), names=names,
+                skipped=figures.skipped_rows, why=figures.why(lang), no_due=figures.no_due,
+                no_owner=figures.no_owner, issues=figures.issues)
+
+
 def headline(run: Run) -> Headline:
     analysis = run.require_analysis()
     by_rag: dict[str, list[str]] = {"red": [], "amber": [], "green": []}
@@ -61,6 +115,14 @@ def headline(run: Run) -> Headline:
                     unreadable=list(run.consolidated.unreadable), changes=len(run.changes))
 
 
+def stamp_text(stamp: str) -> str:
+    """A run's stamp as people read it: "2026-11-24 020000" -> "2026-11-24 02:00:00"."""
+    day, _, clock = stamp.partition(" ")
+    if len(clock) == 6 and clock.isdigit():
+        return f"{day} {clock[:2]}:{clock[2:4]}:{clock[4:]}"
+    return stamp or "—"
+
+
 def consolidation_lines(run: Run, lang: str) -> list[str]:
     """What the CLI (and the nightly log) says after a consolidation, line by line."""
     head = headline(run)
@@ -68,13 +130,15 @@ def consolidation_lines(run: Run, lang: str) -> list[str]:
     lines = [text("consolidate.summary", lang, tasks=head.tasks, overdue=head.flags.overdue,
                   overloaded=len(head.overloaded_people), red=len(head.projects_by_rag["red"]),
                   errors=head.errors, warnings=head.warnings)]
+    lines.append(data_line(run, lang))
     if head.overloaded_people:
         lines.append(text("consolidate.overloaded", lang, names=", ".join(head.overloaded_people)))
     if head.projects_by_rag["red"]:
         lines.append(text("consolidate.red", lang, names=", ".join(head.projects_by_rag["red"])))
     lines += [text("consolidate.unreadable", lang, file=name) for name in head.unreadable]
     if run.compared_with is not None:
-        lines.append(text("consolidate.changes", lang, count=head.changes, since=run.compared_with.as_of.isoformat()))
+        lines.append(text("consolidate.changes_run", lang, count=head.changes, stamp=stamp_text(run.compared_with.taken_at),
+                          since=run.compared_with.as_of.isoformat()))
     lines += [text(w.code, lang, **w.params) for w in analysis.warnings]
     if run.master is not None:
         key = "consolidate.conflict" if run.conflict else "consolidate.written"

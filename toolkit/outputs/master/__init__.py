@@ -59,6 +59,7 @@ def write_master(path: Path, run: Run, lang: str, *, carried: CarriedColumns | N
         book = MasterBook(wb, analysis, list(merged["team"]), list(merged["projects"]), list(merged["lessons"]),
                           list(run.changes), list(run.findings.findings), lang, run.as_of,
                           list(merged.extra_task_headers), carried.values, list(carried.headers))
+        book.run = run
         for write_sheet in SHEET_WRITERS:
             write_sheet(book)
     finally:

@@ -143,6 +143,7 @@ class MasterBook:
         self.extra_headers = extra_headers
         self.carried = carried
         self.carried_headers = [h for h in carried_headers if h not in set(extra_headers)]
+        self.run: Any = None          # the whole Run, for sheets that tell about the run itself
 
     def t(self, key: str, **params: Any) -> str:
         return i18n.text(key, self.lang, **params)

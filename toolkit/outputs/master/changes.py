@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ... import i18n
 from ...present.palette import FILLS, GREEN
+from ...present.summary import stamp_text
 from ...results import Change
 from ...schema import STATUS, TASKS
 from .book import MasterBook
@@ -19,11 +20,17 @@ def write_changes(book: MasterBook) -> None:
              "new": GREEN}
 
     def shown(change: Change, value: str) -> str:
-        if change.kind in ("status", "completed"):
+        if change.kind in ("status", "completed", "new", "removed"):
             return status_labels.get(value, value)
+        if change.kind == "newly_overdue" and value == change.new and change.days_late is not None:
+            return t("master.change.days_late", days=change.days_late)
         return value
 
     def rows():
+        compared = book.run.compared_with if book.run is not None else None
+        if compared is not None:
+            yield [(t("master.changes.since", stamp=stamp_text(compared.taken_at), as_of=compared.as_of.isoformat()),
+                    "text", None)]
         if not book.changes:
             yield [(t("master.changes.none"), "text", None)]
             return

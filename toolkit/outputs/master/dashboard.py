@@ -5,6 +5,8 @@ import math
 from collections import Counter
 
 from ...present.labels import reason_text
+from ...present.summary import data_line
+from ...analyze.tasks import status_invalid
 from ...present.palette import FILL_ORDER, FILLS, RAG_FILLS, STATUS_COLOURS
 from ...schema import PROJECTS, STATUS, TASKS
 from .book import MasterBook, write_value
@@ -29,6 +31,8 @@ def write_dashboard(book: MasterBook) -> None:
     write_value(ws, 0, 0, t("master.title", as_of=book.as_of.isoformat()), st.title)
     write_value(ws, 1, 0, t("master.summary", tasks=len(tasks), **{k: v for k, v in flags_count.items()
                                                                       if k != "high_risk"}))
+    if book.run is not None:
+        write_value(ws, 2, 0, data_line(book.run, lang, "master.dash.data"))
     sheet = ws.get_name()
     row = CHARTS_ROWS   # the two charts sit above the tables
 
@@ -39,9 +43,12 @@ def write_dashboard(book: MasterBook) -> None:
     for view in tasks:
         dept = book.task_department(view)
         departments.setdefault(dept, None)
-        counts[(dept, view.record.values.get("status") or "")] += 1
+        status = view.record.values.get("status") or ("invalid" if status_invalid(view.record) else "")
+        counts[(dept, status)] += 1
     if any(key == "" for _, key in counts):
         statuses.append(("", t("master.status_blank")))
+    if any(key == "invalid" for _, key in counts):
+        statuses.append(("invalid", t("master.status_invalid")))
     depts = sorted(departments)
     write_value(ws, row, 0, t("master.dash.by_department"), st.subtitle)
     row += 1

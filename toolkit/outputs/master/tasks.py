@@ -5,7 +5,7 @@ from typing import Any
 
 from datetime import date, datetime
 
-from ...present.labels import kind_of, overload_text
+from ...present.labels import issue_text, kind_of, overload_text
 from ...present.marks import row_mark
 from ...schema import TASKS, ColType
 from .book import FLAG_COLUMNS, MasterBook, clean_text, write_value
@@ -15,7 +15,7 @@ def write_tasks(book: MasterBook) -> None:
     st, lang = book.st, book.lang
     ws = book.wb.add_worksheet(TASKS.title(lang))
     headers = book.task_headers()
-    widths = ([c.width for c in TASKS.columns] + [12, 12, 12, 36, 16]
+    widths = ([c.width for c in TASKS.columns] + [12, 12, 12, 36, 16, 24]
               + [14] * (len(book.extra_headers) + len(book.carried_headers)) + [20, 14, 8])
     book.header(ws, 0, headers, widths)
     ws.set_row(0, 30)
@@ -98,6 +98,8 @@ def write_tasks(book: MasterBook) -> None:
                          else None, text_fmt)
             write_value(ws, r, flag_at + 4,
                          (", ".join(flags.blocked_by) or blocked_status) if flags.blocked else None, text_fmt)
+            write_value(ws, r, flag_at + 5, issue_text(record, flags.issues, lang) if flags.data_issue else None,
+                        text_fmt)
         # a team's extra columns, then the hand-added ones carried from the last master
         if extras:
             got = record.extras
