@@ -154,11 +154,20 @@ def to_choice(column: Column, value: object) -> str:
     return choice.key
 
 
+# a predecessor as project planners write it: "2fs", "7FS+2d", "12 ss" -> the task "2", "7", "12"
+_LINK_TYPE = re.compile(r"^(\d+)\s*(?:fs|ss|ff|sf)(?:[+-]\d+(?:\.\d+)?\s*[a-z]*)?$", re.I)
+
+
 def to_id_list(value: object) -> tuple[str, ...]:
     text, _ = clean_text(value)
     if not text:
         return ()
-    return tuple(part for part in _ID_SPLIT.split(fold(text)) if part)
+    parts = []
+    for part in _ID_SPLIT.split(fold(text)):
+        if part:
+            link = _LINK_TYPE.match(part)
+            parts.append(link.group(1) if link else part)
+    return tuple(parts)
 
 
 def to_email(value: object) -> str:

@@ -64,7 +64,7 @@ def check_task_dates(tasks: Iterable[Record], as_of: date) -> Iterator[Finding]:
             percent = task.values.get("percent")
             if percent is not None and percent < 100:
                 yield _finding("done-not-complete", W, task, "percent", f"{percent:g}%")
-            if not completed and task.raw.get("completed_on") in (None, ""):
+            if not completed and task.raw.get("completed_on") in (None, "") and "completed_on" in task.columns:
                 yield _finding("done-no-date", W, task, "completed_on")
 
 
@@ -104,7 +104,7 @@ def did_you_mean(value: object, known: dict[str, str]) -> object:
 
     from .rows import suggestion
 
-    close = difflib.get_close_matches(key_of(value), list(known), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key_of(value), list(known), n=1, cutoff=0.5)   # 王雷 ~ 王磊
     return suggestion(known[close[0]]) if close else ""
 
 
