@@ -19,10 +19,10 @@ def write_changes(book: MasterBook) -> None:
     fills = {"completed": FILLS["done"], "slipped": FILLS["amber"], "newly_overdue": FILLS["overdue"],
              "new": GREEN}
 
-    def shown(change: Change, value: str) -> str:
+    def shown(change: Change, value: str, now: bool = False) -> str:
         if change.kind in ("status", "completed", "new", "removed"):
             return status_labels.get(value, value)
-        if change.kind == "newly_overdue" and value == change.new and change.days_late is not None:
+        if change.kind == "newly_overdue" and now and change.days_late is not None:
             return t("master.change.days_late", days=change.days_late)
         return value
 
@@ -38,7 +38,7 @@ def write_changes(book: MasterBook) -> None:
             kind = f"master.change.{ch.kind}"
             yield [(t(kind) if kind in i18n.TEXT else ch.kind, "text", fills.get(ch.kind)),
                    (ch.task_id, "text", None), (ch.title, "text", None), (ch.department, "text", None),
-                   (shown(ch, ch.old), "text", None), (shown(ch, ch.new), "text", None),
+                   (shown(ch, ch.old), "text", None), (shown(ch, ch.new, now=True), "text", None),
                    (ch.slip_days, "int", None)]
 
     book.table_sheet(t("master.sheet.changes"), headers, widths, rows())
