@@ -227,7 +227,8 @@ def map_columns(
 
     language = lang or "en"
     with guarded(language):
-        settings, language = _settings(config, lang)
+        new_file = write and config is not None and not config.exists()   # --write creates it
+        settings, language = _settings(None if new_file else config, lang)
         uses = pipeline.map_workbook(file, settings)
         _say(mapping_lines(uses, language))
         if write:

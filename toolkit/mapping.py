@@ -93,8 +93,9 @@ def describe(wb: WorkbookData) -> list[SheetUse]:
         use.unread = list(table.extra_headers)
         for header in use.unread:
             col = looks_like(spec, header)
-            if col is not None and col.key in use.missing and (table.sheet, header) not in not_dates:
-                use.guesses.setdefault(header, col.key)
+            if (col is not None and col.key in use.missing and col.key not in use.guesses.values()
+                    and (table.sheet, header) not in not_dates):
+                use.guesses[header] = col.key          # the first header that looks like a missing column
         if table.kind == "tasks":
             seen = []
             for record in table.records:

@@ -280,7 +280,7 @@ def _merged_lookup(raw: RawSheet, header_index: int
         tops.setdefault(r0, []).append(top)
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
-                if (r, c) != (r0, c0):
+                if r > r0 and c == c0:    # merged down a column; a merge across is a heading
                     covered.setdefault(r, {})[c - raw.col_offset] = top
     return covered, tops
 
