@@ -99,7 +99,7 @@ def test_each_tracker_rows_columns_and_nothing_lost(name):
         for number, values in enumerate(rows[table.header_row:], start=table.header_row + 1):
             if table.sheet in below and number >= below[table.sheet]:
                 break
-            if any(values[i] not in ("", None) for i in positions if i < len(values)):
+            if any(str(values[i]).strip() for i in positions if i < len(values)):
                 assert number in read or (table.sheet, number) in named, (name, table.sheet, number)
 
 
@@ -111,9 +111,9 @@ def test_all_eight_do_not_read_as_all_is_well(tmp_path):
     from toolkit.present.summary import consolidation_lines, data_figures
 
     figures = data_figures(run)
-    assert figures.skipped_rows == 17 and figures.no_due == 117 and figures.no_owner == 121
+    assert figures.skipped_rows == 17 and figures.no_due == 127 and figures.no_owner == 121
     lines = consolidation_lines(run, "en")
-    assert "17 row(s) skipped" in lines[1] and "117 task(s) without due date" in lines[1]
+    assert "17 row(s) skipped" in lines[1] and "127 task(s) without due date" in lines[1]
     overdue = sum(v.flags.overdue for v in run.analysis.tasks)
     assert overdue > 0 and f"{overdue} overdue" in lines[0]
     # nothing marked done (完成, ✅ 已完成, Completed, 已上线) is overdue
@@ -149,4 +149,4 @@ def test_with_the_mapping_toolkit_map_writes_owners_due_dates_and_statuses_reach
     assert readable_due == 213
     # a second --write replaces its block instead of adding another
     runner.invoke(app, ["map", str(FOLDER / "zh4_zhengnian_第二期进度表.xlsx"), "--write", "--config", str(config)])
-    assert config.read_text(encoding="utf-8").count("for zh4_zhengnian_第二期进度表.xlsx") == 1
+    assert config.read_text(encoding="utf-8").count(">>> columns mapped by `toolkit map` for zh4_") == 1
