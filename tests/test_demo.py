@@ -17,7 +17,7 @@ def test_demo_writes_its_outputs_and_says_where(tmp_path):
     assert result.exit_code == 0, result.output
     assert "72 tasks · 5 overdue" in result.output
     assert f"Master written to {out / 'master.xlsx'}" in result.output
-    assert "changes since the snapshot of 2026-11-17" in result.output
+    assert "change(s) since the run of " in result.output and "(as of 2026-11-17)" in result.output
     book = openpyxl.load_workbook(out / "master.xlsx", read_only=True)
     assert book.sheetnames[:2] == ["Dashboard", "Tasks"]
     findings_en = (out / "findings_en.txt").read_text(encoding="utf-8")

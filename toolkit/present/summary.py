@@ -117,9 +117,12 @@ def headline(run: Run) -> Headline:
 
 def stamp_text(stamp: str) -> str:
     """A run's stamp as people read it: "2026-11-24 020000" -> "2026-11-24 02:00:00"."""
-    day, _, clock = stamp.partition(" ")
-    if len(clock) == 6 and clock.isdigit():
-        return f"{day} {clock[:2]}:{clock[2:4]}:{clock[4:]}"
+    import re
+
+    found = re.match(r"^(\d{4}-\d{2}-\d{2}) (\d{2})(\d{2})(\d{2})(.*)$", stamp or "")
+    if found:
+        day, hh, mm, ss, rest = found.groups()
+        return f"{day} {hh}:{mm}:{ss}{rest}"
     return stamp or "—"
 
 
