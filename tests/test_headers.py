@@ -70,7 +70,7 @@ ZH_ROWS = [
     ("zh", "kaola.xlsx", "项目", ZH_ROWS),     # a sheet named 项目 (Projects) whose columns are tasks
 ])
 def test_a_real_style_tracker_reaches_the_master(tmp_path, lang, file, sheet, rows):
-    path = write_workbook(tmp_path / "in" / file, {sheet: rows})
+    write_workbook(tmp_path / "in" / file, {sheet: rows})
     out = tmp_path / "out" / "master.xlsx"
     run = run_consolidation([tmp_path / "in"], Settings(base_dir=tmp_path), AS_OF, output=out, stamp="2026-11-24 090000",
                             lang=lang)

@@ -123,7 +123,7 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
     letters = {key: column_letter(pos + raw.col_offset) for key, pos in columns.items()}
     table = SheetTable(spec.key, wb.file, raw.name, str(wb.path), header_row, letters, dict(plan.headers),
                        list(extras.values()), department=department, how=dict(plan.how), samples=plan.samples)
-    alike = {}
+    alike: dict[str, tuple[int, str]] = {}
     for position, text in extras.items():
         col = looks_like(spec, text)
         if col is not None and col.key not in columns:
@@ -489,7 +489,7 @@ def _cell_value(spec: SheetSpec, key: str, value: Any, record: Record, wb: Workb
             return None
         value = text
     if own and isinstance(value, str) and normalize_header(value) in own:
-        return column.choice_for(own[normalize_header(value)]).key
+        return own[normalize_header(value)]          # a status key (config validated it)
     try:
         return coerce.coerce(column, value)
     except coerce.BadValue as bad:

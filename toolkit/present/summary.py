@@ -80,7 +80,7 @@ def data_figures(run: Run) -> DataFigures:
     analysis = run.require_analysis()
     task_files = {v.record.source.file for v in analysis.tasks}
     files = [wb.file for wb in run.batch.workbooks if wb.readable and wb.file not in task_files]
-    skipped: Counter = Counter()
+    skipped: Counter[str] = Counter()
     for finding in run.findings.findings:
         if finding.code in SKIP_REASONS:
             skipped[finding.code] += int(finding.params.get("count", 1))
