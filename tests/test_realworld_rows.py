@@ -113,3 +113,27 @@ def test_a_sheet_not_read_is_named_with_the_closest_kind(tmp_path):
     assert "任务清单" in message and "“优先级”" in message and "负责人" in message
     english = codes["no-standard-sheet"].message("en")
     assert "closest: sheet “三期功能列表” (Tasks, 1 column(s) matched)" in english
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_registers_keep_the_columns_a_team_added(tmp_path, lang):
+    from conftest import write_workbook
+    from toolkit.schema import PROJECTS, RISKS
+
+    projects = [[c.header(lang) for c in PROJECTS.columns] + ["Budget"],
+                ["P1", "", "", "", "", None, None, None, "1.2m"]]
+    risks = [[c.header(lang) for c in RISKS.columns] + ["Trigger"],
+             ["R-1", "P1", "Vendor late", 3, 3, "王磊", "", "Open" if lang == "en" else "未关闭", None, "no PO by Dec"]]
+    tasks = [headers(lang), row(lang, "T-1", "Only task")]
+    write_workbook(tmp_path / "in" / "IT.xlsx", {TASKS.title(lang): tasks, PROJECTS.title(lang): projects,
+                                                 RISKS.title(lang): risks})
+    out = tmp_path / "out" / "master.xlsx"
+    run_consolidation([tmp_path / "in"], Settings(base_dir=tmp_path), AS_OF, output=out, stamp="2026-11-24 090000",
+                      lang=lang)
+    book = openpyxl.load_workbook(out)
+    for title, header, value in ((PROJECTS.title(lang), "Budget", "1.2m"), (RISKS.title(lang), "Trigger", "no PO by Dec")):
+        ws = book[title]
+        head = [c.value for c in ws[1]]
+        assert ws.cell(2, head.index(header) + 1).value == value
+        assert head[-3:] == [text(k, lang) for k in ("master.col.source_file", "master.col.source_sheet",
+                                                     "master.col.source_row")]

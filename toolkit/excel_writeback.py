@@ -22,7 +22,7 @@ from .present.findings import finding_row
 AUTHOR = "Ops Tracker Toolkit"
 LANGUAGE_NAME = "ToolkitLanguage"          # defined name: ="en" or ="zh", the workbook's language
 STATUS_PREFIX = "ToolkitStatus_"           # defined names of the control panel's status rows
-FILLS = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C"}   # as the annotated copies: red, amber
+FILLS = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C", Severity.INFO: "#DDEBF7"}   # as the annotated copies: red, amber
 NOTE_RULE = "—"
 
 # Findings sheet columns: what people read, then what the next run needs to undo the marks.

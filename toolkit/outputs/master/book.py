@@ -171,6 +171,19 @@ class MasterBook:
         ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
         return ws, r
 
+    @staticmethod
+    def extras_of(records: Iterable[Record]) -> list[str]:
+        """The columns teams added to a register, in first-seen order (never dropped)."""
+        seen: dict[str, None] = {}
+        for record in records:
+            seen.update(dict.fromkeys(record.extras))
+        return list(seen)
+
+    @staticmethod
+    def extra_cells(record: Record | None, headers: list[str]) -> list[tuple]:
+        got = record.extras if record is not None else {}
+        return [(got.get(h), "date" if isinstance(got.get(h), (date, datetime)) else "text", None) for h in headers]
+
     def source_cells(self, record: Record, fill: str | None = None) -> list[tuple]:
         src = record.source
         return [(src.file, "text", fill), (src.sheet, "text", fill), (src.row, "int", fill)]

@@ -11,9 +11,10 @@ from .book import MasterBook
 def write_risks(book: MasterBook) -> None:
     t = book.t
     headers, widths = book.spec_headers(RISKS)
-    headers += [t("master.col.score"), t("master.col.level"), t("master.col.review_overdue"),
+    extras = book.extras_of(r.record for r in book.analysis.risks)
+    headers += [t("master.col.score"), t("master.col.level"), t("master.col.review_overdue"), *extras,
                 *book.source_headers()]
-    widths += [12, 10, 12, 20, 14, 8]
+    widths += [12, 10, 12] + [14] * len(extras) + [20, 14, 8]
     labels = choice_labels(RISKS, book.lang)
 
     def rows():
@@ -25,15 +26,16 @@ def write_risks(book: MasterBook) -> None:
                       (t(level) if level in i18n.TEXT else risk.level, "text", fill),
                       (t("master.yes") if risk.review_overdue else None, "text",
                        RISK_FILLS["high"] if risk.review_overdue else None)]
-                   + book.source_cells(risk.record))
+                   + book.extra_cells(risk.record, extras) + book.source_cells(risk.record))
 
     book.table_sheet(RISKS.title(book.lang), headers, widths, rows())
 
 def write_kpis(book: MasterBook) -> None:
     t = book.t
     headers, widths = book.spec_headers(KPIS)
-    headers += [t("master.col.attainment"), t("master.col.met"), *book.source_headers()]
-    widths += [11, 10, 20, 14, 8]
+    extras = book.extras_of(k.record for k in book.analysis.kpis)
+    headers += [t("master.col.attainment"), t("master.col.met"), *extras, *book.source_headers()]
+    widths += [11, 10] + [14] * len(extras) + [20, 14, 8]
     labels = choice_labels(KPIS, book.lang)
 
     def rows():
@@ -42,15 +44,17 @@ def write_kpis(book: MasterBook) -> None:
             met = None if kpi.met is None else t("master.yes" if kpi.met else "master.no")
             attainment = None if kpi.attainment is None else kpi.attainment / 100.0
             yield (book.spec_cells(kpi.record, KPIS, labels)
-                   + [(attainment, "percent", fill), (met, "text", fill)] + book.source_cells(kpi.record))
+                   + [(attainment, "percent", fill), (met, "text", fill)] + book.extra_cells(kpi.record, extras)
+                   + book.source_cells(kpi.record))
 
     book.table_sheet(KPIS.title(book.lang), headers, widths, rows())
 
 def write_milestones(book: MasterBook) -> None:
     t = book.t
     headers, widths = book.spec_headers(MILESTONES)
-    headers += [t("master.col.ms_overdue"), *book.source_headers()]
-    widths += [12, 20, 14, 8]
+    extras = book.extras_of(m.record for m in book.analysis.milestones)
+    headers += [t("master.col.ms_overdue"), *extras, *book.source_headers()]
+    widths += [12] + [14] * len(extras) + [20, 14, 8]
     labels = choice_labels(MILESTONES, book.lang)
 
     def rows():
@@ -59,7 +63,7 @@ def write_milestones(book: MasterBook) -> None:
             fill = FILLS["overdue"] if failed else (FILLS["amber"] if ms.overdue else None)
             yield (book.spec_cells(ms.record, MILESTONES, labels, fill)
                    + [(t("master.yes") if ms.overdue else None, "text", fill)]
-                   + book.source_cells(ms.record, fill))
+                   + book.extra_cells(ms.record, extras) + book.source_cells(ms.record, fill))
 
     book.table_sheet(MILESTONES.title(book.lang), headers, widths, rows())
 
@@ -67,8 +71,10 @@ def write_projects(book: MasterBook) -> None:
     t = book.t
     headers, widths = book.spec_headers(PROJECTS)
     headers += [t("master.col.rag"), t("master.col.task_count"), t("master.col.done_count"),
-                t("master.col.overdue_count"), t("master.col.reasons"), *book.source_headers()]
-    widths += [9, 8, 8, 9, 60, 20, 14, 8]
+                t("master.col.overdue_count"), t("master.col.reasons")]
+    extras = book.extras_of(book.projects)
+    headers += [*extras, *book.source_headers()]
+    widths += [9, 8, 8, 9, 60] + [14] * len(extras) + [20, 14, 8]
     labels = choice_labels(PROJECTS, book.lang)
     health = {h.project: h for h in book.analysis.projects}
     seen: set[str] = set()
@@ -85,18 +91,22 @@ def write_projects(book: MasterBook) -> None:
         for record in book.projects:
             name = str(record.values.get("project") or "").strip()
             seen.add(name)
-            yield book.spec_cells(record, PROJECTS, labels) + health_cells(name) + book.source_cells(record)
+            yield (book.spec_cells(record, PROJECTS, labels) + health_cells(name) + book.extra_cells(record, extras)
+                   + book.source_cells(record))
         for h in book.analysis.projects:   # projects with tasks but no row in any Projects sheet
             if h.project not in seen:
                 blank = [(None, "text", None)] * (len(PROJECTS.columns) - 1)
-                yield [(h.project, "text", None)] + blank + health_cells(h.project) + [(None, "text", None)] * 3
+                yield ([(h.project, "text", None)] + blank + health_cells(h.project) + book.extra_cells(None, extras)
+                       + [(None, "text", None)] * 3)
 
     book.table_sheet(PROJECTS.title(book.lang), headers, widths, rows())
 
 def write_lessons(book: MasterBook) -> None:
     headers, widths = book.spec_headers(LESSONS)
-    headers += book.source_headers()
-    widths += [20, 14, 8]
+    extras = book.extras_of(book.lessons)
+    headers += [*extras, *book.source_headers()]
+    widths += [14] * len(extras) + [20, 14, 8]
     labels = choice_labels(LESSONS, book.lang)
-    rows = (book.spec_cells(rec, LESSONS, labels) + book.source_cells(rec) for rec in book.lessons)
+    rows = (book.spec_cells(rec, LESSONS, labels) + book.extra_cells(rec, extras) + book.source_cells(rec)
+            for rec in book.lessons)
     book.table_sheet(LESSONS.title(book.lang), headers, widths, rows)
