@@ -153,9 +153,9 @@ def test_defaults_are_reported_and_the_summary_tells_the_truth(tmp_path, lang):
     data = lines[1]
     expected = text("consolidate.data", lang, files_without_tasks=1,
                     names=(": Notes.xlsx" if lang == "en" else "：Notes.xlsx"), skipped=0, why="",
-                    no_due=1, no_owner=1, issues=0)
+                    no_due=1, no_owner=1, no_status=0, issues=0)
     assert data == expected
     dash = book[text("master.sheet.dashboard", lang)]
     assert dash["A3"].value == text("master.dash.data", lang, files_without_tasks=1, skipped=0, why="",
-                                    no_due=1, no_owner=1, issues=0)
+                                    no_due=1, no_owner=1, no_status=0, issues=0)
     assert "overloaded week" in dash["A2"].value if lang == "en" else "超负荷" in dash["A2"].value

@@ -29,11 +29,19 @@ def status_invalid(record: Record) -> bool:
     return record.values.get("status") is None and not is_blank(record.raw.get("status"))
 
 
+def status_unknown(record: Record) -> bool:
+    """No status can be known: the value is unreadable, or the sheet has no Status column at all
+    (a sheet read from a file knows its columns; a blank status in a Status column is open)."""
+    return status_invalid(record) or (record.values.get("status") is None and bool(record.columns)
+                                       and "status" not in record.columns)
+
+
 def is_open(record: Record) -> bool:
-    """Open: not Done/Cancelled. A blank status counts as open; an unreadable one does not."""
+    """Open: not Done/Cancelled. A blank status counts as open; an unknown one (unreadable, or no
+    Status column) does not: it is neither open nor done, so it is never judged overdue."""
     status = record.values.get("status")
     if status is None:
-        return not status_invalid(record)
+        return not status_unknown(record)
     return status not in CLOSED_STATUSES
 
 

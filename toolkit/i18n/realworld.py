@@ -53,16 +53,18 @@ TEXT: dict[str, tuple[str, str]] = {
                                  '数据问题：某个值无法识别（见“问题”表），该行不参与需要该值的计算'),
     'master.status_invalid': ('(invalid status)', '（无效状态）'),
     'master.dash.data': ('Data: {files_without_tasks} file(s) gave no tasks · {skipped} row(s) skipped{why} · '
-                         '{no_due} task(s) without due date · {no_owner} without owner · {issues} with data issues',
+                         '{no_due} task(s) without due date · {no_owner} without owner · {no_status} without a known status · '
+                         '{issues} with data issues',
                          '数据：{files_without_tasks} 个文件没有任务 · 跳过 {skipped} 行{why} · '
-                         '{no_due} 项任务无截止日期 · {no_owner} 项无负责人 · {issues} 项数据有误'),
+                         '{no_due} 项任务无截止日期 · {no_owner} 项无负责人 · {no_status} 项状态未知 · {issues} 项数据有误'),
     'master.change.days_late': ('{days} working day(s) late', '逾期 {days} 个工作日'),
     'master.changes.since': ('Compared with the run of {stamp} (as of {as_of})',
                              '对比 {stamp} 的运行（统计日期 {as_of}）'),
     'consolidate.data': ('{files_without_tasks} file(s) gave no tasks{names} · {skipped} row(s) skipped{why} · '
-                         '{no_due} task(s) without due date · {no_owner} without owner · {issues} with data issues',
+                         '{no_due} task(s) without due date · {no_owner} without owner · {no_status} without a known status · '
+                         '{issues} with data issues',
                          '{files_without_tasks} 个文件没有任务{names} · 跳过 {skipped} 行{why} · '
-                         '{no_due} 项任务无截止日期 · {no_owner} 项无负责人 · {issues} 项数据有误'),
+                         '{no_due} 项任务无截止日期 · {no_owner} 项无负责人 · {no_status} 项状态未知 · {issues} 项数据有误'),
     'consolidate.changes_run': ('{count} change(s) since the run of {stamp} (as of {since})',
                                 '自 {stamp} 的运行（统计日期 {since}）以来有 {count} 处变化'),
     'skip.hidden': ('hidden', '隐藏行'),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..analyze.tasks import status_unknown
 from ..i18n import text
 from ..results import Analysis
 from ..run import Run
@@ -64,6 +65,7 @@ class DataFigures:
     no_due: int                    # tasks without a readable due date
     no_owner: int
     issues: int                    # tasks marked "Data issue"
+    no_status: int = 0             # tasks whose status is unknown (no Status column, or unreadable): not judged
 
     @property
     def skipped_rows(self) -> int:
@@ -90,6 +92,7 @@ def data_figures(run: Run) -> DataFigures:
         no_due=sum(1 for v in analysis.tasks if v.record.values.get("due") is None),
         no_owner=sum(1 for v in analysis.tasks if not v.record.values.get("owner")),
         issues=sum(1 for v in analysis.tasks if v.flags.data_issue),
+        no_status=sum(1 for v in analysis.tasks if status_unknown(v.record)),
     )
 
 
@@ -100,7 +103,7 @@ def data_line(run: Run, lang: str, key: str = "consolidate.data") -> str:
         names = ": " + ", ".join(figures.files_without_tasks) if lang != "zh" else "：" + "、".join(figures.files_without_tasks)
     return text(key, lang, files_without_tasks=len(figures.files_without_tasks), names=names,
                 skipped=figures.skipped_rows, why=figures.why(lang), no_due=figures.no_due,
-                no_owner=figures.no_owner, issues=figures.issues)
+                no_owner=figures.no_owner, issues=figures.issues, no_status=figures.no_status)
 
 
 def headline(run: Run) -> Headline:
