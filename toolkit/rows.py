@@ -57,8 +57,9 @@ class RawSheet:
         self.table = table                  # an Excel table on the sheet: (row0, col0, row1, col1), 0-based
 
 
-_TOTALS = frozenset(normalize_header(w) for w in (
-    "合计", "小计", "总计", "汇总", "共计", "Total", "Totals", "Subtotal", "Sub-total", "Grand Total", "Sum"))
+_TOTALS = frozenset(w.casefold() for w in (
+    "合计", "小计", "总计", "汇总", "共计", "合计：", "总计：", "Total", "Totals", "Total:", "Subtotal", "Sub-total",
+    "Sub Total", "Grand Total", "Sum"))
 _STUB = object()
 # sheets that explain the workbook (the templates' own Instructions sheet among them): not reported
 _NOT_DATA_SHEETS = frozenset(normalize_header(w) for w in (
@@ -146,7 +147,7 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
     reader = _RowReader(spec, table, wb, columns, extras, formulas, mapping)
     covered, tops = _merged_lookup(raw, header_index)
     merge_values: dict[tuple[int, int], Any] = {}
-    header_names = {pos: normalize_header(head[header_index][pos]) for pos in columns.values()}
+    header_names = {pos: str(head[header_index][pos]).strip() for pos in columns.values()}
     skips: list[tuple[str, int]] = []
     below: int | None = None
     cells_seen = 0
@@ -209,8 +210,10 @@ def _sheet_skipped(wb: WorkbookData, sheet: str, guess: headers.KindGuess) -> Fi
 
 
 def _is_header_again(row: list[Any], header_names: dict[int, str]) -> bool:
+    """A row repeating the header's texts (a copied header above each block of rows)."""
+    width = len(row)
     same = sum(1 for pos, name in header_names.items()
-               if pos < len(row) and isinstance(row[pos], str) and normalize_header(row[pos]) == name)
+               if pos < width and type(row[pos]) is str and row[pos].strip() == name)
     return same >= max(2, (len(header_names) + 1) // 2)
 
 
@@ -219,7 +222,7 @@ def _is_totals(row: list[Any]) -> bool:
     for cell in row:
         if coerce.is_blank(cell):
             continue
-        if isinstance(cell, str) and normalize_header(cell) in _TOTALS:
+        if type(cell) is str and cell.strip().casefold() in _TOTALS:
             return True
         seen += 1
         if seen >= 3:
