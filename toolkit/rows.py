@@ -378,7 +378,14 @@ def did_you_mean(value: str, column: Column) -> Bilingual | str:
 
 
 def suggestion(name: str) -> Bilingual:
-    return Bilingual(f" (did you mean “{name}”?)", f"（是否应为“{name}”？）")
+    return bilingual("rw.did_you_mean", name=name)
+
+
+def bilingual(key: str, **params: Any) -> Bilingual:
+    """A catalogue text in both languages, for a finding parameter."""
+    from .i18n import text
+
+    return Bilingual(text(key, "en", **params), text(key, "zh", **params))
 
 
 def _plain(value: Any) -> Any:

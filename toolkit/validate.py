@@ -110,6 +110,8 @@ def did_you_mean(value: object, known: dict[str, str]) -> object:
 
 def check_defaults(batch: Batch, default_hours: float, default_capacity: float) -> Iterator[Finding]:
     """A standard column that is missing never silently becomes a default: say which default is used."""
+    from .rows import bilingual
+
     hours = SHEETS_BY_KEY["tasks"].column("hours")
     for wb in batch.workbooks:
         for table in wb.tables_of("tasks"):
@@ -122,12 +124,12 @@ def check_defaults(batch: Batch, default_hours: float, default_capacity: float) 
     if not teams and batch.records("tasks"):
         first = next(wb for wb in batch.workbooks if wb.tables_of("tasks"))
         yield Finding("default-capacity", W, first.file, None, None, None,
-                      {"column": column, "who": Bilingual("any owner (no Team sheet)", "所有负责人（没有团队成员表）"),
+                      {"column": column, "who": bilingual("rw.everyone"),
                        "default": f"{default_capacity:g}"}, str(first.path))
     for table in teams:
         if "capacity" not in table.columns and table.records:
             yield Finding("default-capacity", W, table.file, table.sheet, f"A{table.header_row}", None,
-                          {"column": column, "who": Bilingual("the people of this Team sheet", "本团队成员表中的人员"),
+                          {"column": column, "who": bilingual("rw.team_sheet"),
                            "default": f"{default_capacity:g}"}, table.path)
 
 

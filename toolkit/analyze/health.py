@@ -28,10 +28,10 @@ def _names(items: Iterable[Any]) -> str:
 def _did_you_mean(name: str, known: list[str]) -> Any:
     import difflib
 
-    from ..errors import Bilingual
+    from ..rows import suggestion
 
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-    return Bilingual(f" (did you mean “{close[0]}”?)", f"（是否应为“{close[0]}”？）") if close else ""
+    return suggestion(close[0]) if close else ""
 
 
 def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks: Sequence[RiskView],

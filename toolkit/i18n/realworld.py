@@ -41,7 +41,10 @@ FINDINGS: dict[str, tuple[str, str]] = {
 TEXT: dict[str, tuple[str, str]] = {
     'severity.info': ('info', '提示'),
     'rw.everyone': ('any owner (no Team sheet)', '所有负责人（没有团队成员表）'),
-    'rw.team_sheet': ('the Team sheet', '团队成员表'),
+    'rw.team_sheet': ('the people of this Team sheet', '本团队成员表中的人员'),
+    'rw.did_you_mean': (' (did you mean “{name}”?)', '（是否应为“{name}”？）'),
+    'rw.closest': ('; closest: sheet “{sheet}” ({kind}, {count} column(s) matched), see its finding',
+                   '；最接近的是工作表“{sheet}”（{kind}，识别 {count} 列），见其提示'),
     'rag.data_errors': ('{count} task row(s) have data errors: not shown green',
                         '{count} 行任务数据有误：不显示为绿色'),
     'rag.unknown_project': ('not in the Projects sheet{hint}: health unknown',

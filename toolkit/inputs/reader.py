@@ -132,12 +132,13 @@ def _read_detected(detected: DetectedFile, result: WorkbookData, limits: Limits,
 def _closest(result: WorkbookData) -> object:
     """' The closest is sheet “X” (Tasks): see its finding.' for the best of the sheets skipped."""
     from ..errors import Bilingual
+    from ..i18n import text
 
     best = max(result.skipped_sheets, key=lambda s: s[1].score, default=None)
     if best is None or best[1].closest is None:
         return ""
     name, guess = best
-    return Bilingual(f"; closest: sheet “{name}” ({guess.closest.en}, {guess.score} column(s) matched), see its finding",
-                     f"；最接近的是工作表“{name}”（{guess.closest.zh}，识别 {guess.score} 列），见其提示")
+    return Bilingual(text("rw.closest", "en", sheet=name, kind=guess.closest.en, count=guess.score),
+                     text("rw.closest", "zh", sheet=name, kind=guess.closest.zh, count=guess.score))
 
 
