@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -58,14 +59,14 @@ def extras(master: Path) -> dict:
     return out
 
 
-def snapshot(master: Path, scratch: Path) -> dict:
+def snapshot(master: Path, scratch: Path, sample: Path = SAMPLE) -> dict:
     """The master's content as JSON-ready data, with the run's own folders replaced by names."""
     content = workbook_content(master)
     for sheet, more in extras(master).items():
         content[sheet].update(more)
     text = json.dumps({sheet: {**data, "cells": {k: [_plain(v) for v in cell] for k, cell in data["cells"].items()}}
                        for sheet, data in content.items()}, ensure_ascii=False, sort_keys=True, default=str)
-    text = text.replace(str(scratch), "<out>").replace(str(SAMPLE), "<sample>")
+    text = text.replace(str(sample), "<sample>").replace(str(scratch), "<out>").replace(str(SAMPLE), "<sample>")
     return json.loads(text)
 
 
@@ -73,10 +74,16 @@ def snapshot(master: Path, scratch: Path) -> dict:
 def test_sample_master_matches_its_golden_snapshot(lang, tmp_path):
     settings = Settings(base_dir=tmp_path, language=lang)
     master = tmp_path / "master.xlsx"
+    # the sample with a fixed "last saved" time: the Dashboard shows each file's mtime (issue 10)
+    sample = tmp_path / "in" / "sample"
+    shutil.copytree(SAMPLE, sample)
+    saved = datetime.combine(SAMPLE_AS_OF - timedelta(days=3), time(17, 30)).timestamp()
+    for file in sample.iterdir():
+        os.utime(file, (saved, saved))
     # a run a week earlier first, as `make demo` does, so the Changes sheet has content
-    run_consolidation([SAMPLE], settings, SAMPLE_AS_OF - timedelta(days=7), output=master, stamp="golden a")
-    run_consolidation([SAMPLE], settings, SAMPLE_AS_OF, output=master, stamp="golden b")
-    got = snapshot(master, tmp_path)
+    run_consolidation([sample], settings, SAMPLE_AS_OF - timedelta(days=7), output=master, stamp="golden a")
+    run_consolidation([sample], settings, SAMPLE_AS_OF, output=master, stamp="golden b")
+    got = snapshot(master, tmp_path, sample)
     golden = GOLDEN / f"master_{lang}.json"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.write_text(json.dumps(got, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -137,10 +137,10 @@ def fill_of(cell) -> str | None:
 
 
 def test_sheet_names_in_english_and_chinese(book, tmp_path):
-    assert book.sheetnames == ["Dashboard", "Tasks", "Workload", "Risks", "KPIs", "Milestones", "Projects",
-                               "Lessons", "Changes", "Findings"]
+    assert book.sheetnames == ["Dashboard", "Tasks", "Timeline", "Workload", "Risks", "KPIs", "Milestones",
+                               "Projects", "Lessons", "Changes", "Findings"]
     zh = openpyxl.load_workbook(write(tmp_path / "zh.xlsx", lang="zh"))
-    assert zh.sheetnames == ["总览", "任务清单", "工作负荷", "风险登记", "关键指标", "里程碑验收", "项目概况",
+    assert zh.sheetnames == ["总览", "任务清单", "时间轴", "工作负荷", "风险登记", "关键指标", "里程碑验收", "项目概况",
                              "经验教训", "变化", "问题清单"]
     header = [c.value for c in zh["任务清单"][1]]
     assert header[:3] == ["任务编号", "所属项目", "任务名称"]
@@ -149,11 +149,13 @@ def test_sheet_names_in_english_and_chinese(book, tmp_path):
 
 def test_tasks_header_row(book):
     header = [c.value for c in book["Tasks"][1]]
-    assert header == [c.en for c in TASKS.columns] + [
+    schema = [c.en for c in TASKS.columns]
+    at = schema.index("Status") + 1      # the flags in words come right after Status (issue 10)
+    assert header == schema[:at] + ["Flags"] + schema[at:] + [
         "Overdue (days late)", "Due soon (days left)", "Behind (points)", "Overloaded", "Blocked (by)", "Data issue",
         "Budget", "Source file", "Source sheet", "Source row"]
     ws = book["Tasks"]
-    assert ws.freeze_panes == "B2"
+    assert ws.freeze_panes == "D2"       # ID, Project and Task stay in view
     assert ws.auto_filter.ref.startswith("A1:")
 
 
@@ -179,6 +181,10 @@ def test_tasks_values(book):
     assert rows["T7"][col["Blocked (by)"]].value == "T0"
     assert rows["T7"][col["Depends On"]].value == "T0"
     assert rows["T6"][col["Overdue (days late)"]].value is None
+    assert t1[col["Flags"]].value == "Overdue 4 wd · Behind 40 pt"
+    assert rows["T4"][col["Flags"]].value == "Due in 3 wd · 李娜 W48 52/40 h"
+    assert rows["T7"][col["Flags"]].value == "Blocked by T0"
+    assert rows["T6"][col["Flags"]].value is None
 
 
 @pytest.mark.parametrize("task_id, title", [("T7", INJECTIONS[0]), ("T8", INJECTIONS[1]), ("T9", INJECTIONS[2]),
@@ -199,7 +205,7 @@ def test_control_characters_and_long_text(book):
 def test_row_fills_by_precedence(book):
     rows = rows_by_id(book["Tasks"])
     expected = {"T1": FILLS["overdue"], "T2": FILLS["amber"], "T3": FILLS["amber"], "T4": FILLS["overloaded"],
-                "T5": FILLS["done"], "T6": None, "T7": None}
+                "T5": FILLS["done"], "T6": None, "T7": FILLS["blocked"]}   # blocked rows coloured (issue 10)
     for task_id, colour in expected.items():
         want = colour.lstrip("#") if colour else None
         assert {fill_of(c) for c in rows[task_id]} == {want}, task_id
@@ -259,20 +265,38 @@ def test_dashboard_counts_legend_and_charts(book, master):
     ws = book["Dashboard"]
     values = [[c.value for c in row] for row in ws.iter_rows()]
     flat = [v for row in values for v in row if v is not None]
-    assert flat[0] == "Master tracker as of 2026-11-24"
-    assert "Tasks by department and status" in flat and "Project health" in flat
-    dept_row = next(row for row in values if row[0] == "IT")
-    header = next(row for row in values if row[0] == "Department")
+    assert flat[0] == "Ops tracker · as of 2026-11-24"
+    assert "Projects: 1 red · 0 amber · 0 green" in flat[1]
+    # the project tile: colour word and name, then the first reason and how many more
+    assert "Red · CS upgrade" in flat
+    assert any(str(v).startswith("1 overdue task(s), the worst 4 working days late") and "+1 more" in str(v)
+               for v in flat)
+    assert "Tasks by department and status" in flat
+    dept_row = next(row for row in values if row[8] == "IT")
+    header = next(row for row in values if row[8] == "Department")
     assert dept_row[header.index("In progress")] == 10 and dept_row[header.index("Done")] == 1
     assert dept_row[header.index("Total")] == 11
-    flag_rows = {row[0]: row[1] for row in values if row[0] in ("Overdue", "Due soon", "Overloaded", "High risks")}
-    assert flag_rows == {"Overdue": 1, "Due soon": 2, "Overloaded": 1, "High risks": 1}
-    legend = {row[1] for row in values if row[1]}
-    assert text("master.legend.overdue") in legend
+    # the flag strip: labels over counts, each in its Tasks colour
+    strip = next(i for i, row in enumerate(values) if "Overdue" in row and "High risks" in row)
+    counts = dict(zip(values[strip], values[strip + 1]))
+    assert {k: counts[k] for k in ("Overdue", "Due soon", "Overloaded", "Blocked", "High risks")} == \
+        {"Overdue": 1, "Due soon": 2, "Overloaded": 1, "Blocked": 1, "High risks": 1}
+    overdue_head = ws.cell(strip + 1, values[strip].index("Overdue") + 1)
+    assert fill_of(overdue_head) == FILLS["overdue"].lstrip("#")
+    # the worst tasks: T1 first, with owner, days late and the flags in words
+    top = next(row for row in values if row[0] == "T1")
+    assert top[2] == "王磊" and top[3] == 4 and top[4] == "Overdue 4 wd · Behind 40 pt"
+    # KPI, failed milestone, changes, data quality sections
+    assert "Avg response time (h)" in flat and "Pilot" in flat and "Failed" in flat
+    assert "Due date slipped" in flat
+    assert any(str(v).startswith("Data quality by department") for v in flat)
     assert any("no data for 2027" in str(v) for v in flat)
     with zipfile.ZipFile(master) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        flag_chart = next(z.read(n).decode() for n in charts if "<c:barDir val=\"col\"/>" in z.read(n).decode())
     assert len(charts) == 2
+    # bars in the colours of the Tasks rows (overdue red first)
+    assert flag_chart.index(FILLS["overdue"].lstrip("#")) < flag_chart.index(FILLS["blocked"].lstrip("#"))
 
 
 def test_changes_and_lessons(book):

@@ -42,6 +42,8 @@ def expected_fill(task_id: str, status: str, lang: str) -> str | None:
         return FILLS["overdue"]
     if task_id in expect.DATA_ISSUE_TASKS:
         return FILLS["data_issue"]
+    if "blocked" in flags:          # blocked rows are coloured since issue 10
+        return FILLS["blocked"]
     if "overloaded" in flags:
         return FILLS["overloaded"]
     if flags & {"due_soon", "behind"}:

@@ -90,6 +90,7 @@ class Settings(_Section):
     statuses: dict[str, str] = {}  # a team's status words -> standard statuses: "已上线" = "done"
     history_url: str = ""          # empty: a SQLite file history.sqlite in the output folder
     backups_keep: int = Field(5, ge=0, le=100)
+    paper: Literal["A4", "Letter"] = "A4"   # paper size the master is set up to print on
     base_dir: Path = Path(".")     # the folder toolkit.toml was read from; paths are relative to it
 
     @field_validator("columns")

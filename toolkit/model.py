@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,7 @@ class WorkbookData:
     readable: bool = True
     rows_read: int = 0
     skipped_sheets: list[Any] = field(default_factory=list)   # headers.KindGuess of sheets not read, by name
+    modified: datetime | None = None   # when the file was last saved (its mtime), for data quality
 
     def tables_of(self, kind: str) -> list[SheetTable]:
         return [t for t in self.tables if t.kind == kind]

@@ -8,7 +8,7 @@ language, never the pieces. The stages behind each field may change how they com
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ class FileReport:
     readable: bool
     rows: int                  # rows read from its recognised sheets
     findings: tuple[Finding, ...]
+    modified: datetime | None = None   # when the file was last saved (mtime read by inputs/)
 
     @property
     def errors(self) -> int:
@@ -54,7 +55,7 @@ class FindingsReport:
         for finding in batch.findings:
             by_file.setdefault(finding.file, []).append(finding)
         files = [FileReport(wb.file, str(wb.path), wb.department, wb.readable, wb.rows_read,
-                            tuple(by_file.pop(wb.file, ()))) for wb in batch.workbooks]
+                            tuple(by_file.pop(wb.file, ())), modified=wb.modified) for wb in batch.workbooks]
         # findings about files that were never read as workbooks (links refused, folders empty)
         files += [FileReport(name, found[0].path or "", "", False, 0, tuple(found))
                   for name, found in by_file.items()]

@@ -13,6 +13,7 @@ DEFAULT_TOML = """\
 language = "en"          # en or zh: findings, master sheet names and reports / 界面与报告语言
 history_url = ""         # empty: history.sqlite in the output folder; or e.g. postgresql://user@host/pmo
 backups_keep = 5         # dated copies of earlier masters kept in output/backups
+paper = "A4"             # A4 or Letter: the paper the master is set up to print on / 打印纸张
 
 [paths]                  # relative to this file's folder / 相对于本文件所在文件夹
 inputs = "inputs"        # department workbooks / 各部门工作簿

@@ -19,6 +19,7 @@ from ..schema import TASKS, normalize_header
 FLAG_COLUMNS = ("master.col.overdue", "master.col.due_soon", "master.col.behind",
                 "master.col.overloaded", "master.col.blocked", "master.col.data_issue")
 SOURCE_COLUMNS = ("master.col.source_file", "master.col.source_sheet", "master.col.source_row")
+FLAGS_TEXT_COLUMN = "master.col.flags"   # the flags in words, right after Status
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def toolkit_task_headers() -> set[str]:
     for col in TASKS.columns:
         names.update({normalize_header(col.en), normalize_header(col.zh), normalize_header(col.key),
                       *(normalize_header(a) for a in col.aliases)})
-    for key in (*FLAG_COLUMNS, *SOURCE_COLUMNS):
+    for key in (FLAGS_TEXT_COLUMN, *FLAG_COLUMNS, *SOURCE_COLUMNS):
         names.update(normalize_header(s) for s in i18n.TEXT[key])
     names.discard("")
     return names

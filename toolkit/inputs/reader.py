@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import python_calamine as calamine
@@ -79,6 +80,10 @@ def read_workbook(path: Path, *, limits: Limits = Limits(), file_label: str | No
     label = file_label or path.name
     dept = department or path.stem
     result = WorkbookData(path=path, file=label, department=dept)
+    try:
+        result.modified = datetime.fromtimestamp(path.stat().st_mtime)
+    except (OSError, OverflowError, ValueError):
+        pass   # unreadable below, with its own finding
     try:
         detected = detect_file(path, limits)
         _read_detected(detected, result, limits, mapping)

@@ -4,12 +4,15 @@ from __future__ import annotations
 from ..results import TaskView
 
 def row_mark(view: TaskView) -> str | None:
-    """The fill of a task's row, by precedence: overdue > data issue > overloaded > due soon/behind > done."""
+    """The fill of a task's row, by precedence: overdue > data issue > blocked > overloaded >
+    due soon/behind > done."""
     flags = view.flags
     if flags.overdue:
         return "overdue"
     if flags.data_issue:
         return "data_issue"
+    if flags.blocked:
+        return "blocked"
     if flags.overloaded:
         return "overloaded"
     if flags.due_soon or flags.behind:

@@ -1,6 +1,6 @@
 """The master tracker (`master.xlsx`): a Run laid out as sheets, written fresh with XlsxWriter.
 
-Sheets, in order: Dashboard, Tasks, Workload, Risks, KPIs, Milestones, Projects, Lessons, Changes,
+Sheets, in order: Dashboard, Tasks, Timeline, Workload, Risks, KPIs, Milestones, Projects, Lessons, Changes,
 Findings; one module each (or per group), every word from `i18n` and `present` in the chosen
 language. `book.py` holds the rules every sheet keeps (values never become formulas, formats
 created once, constant memory).
@@ -34,6 +34,7 @@ from .registers import (
     write_risks,
 )
 from .tasks import write_tasks
+from .timeline import write_timeline
 from .workload import write_workload
 
 WORKBOOK_OPTIONS = {
@@ -44,7 +45,7 @@ WORKBOOK_OPTIONS = {
     "remove_timezone": True,
 }
 
-SHEET_WRITERS = (write_dashboard, write_tasks, write_workload, write_risks, write_kpis, write_milestones,
+SHEET_WRITERS = (write_dashboard, write_tasks, write_timeline, write_workload, write_risks, write_kpis, write_milestones,
                  write_projects, write_lessons, write_changes, write_findings)
 
 
@@ -58,7 +59,8 @@ def write_master(path: Path, run: Run, lang: str, *, carried: CarriedColumns | N
     try:
         book = MasterBook(wb, analysis, list(merged["team"]), list(merged["projects"]), list(merged["lessons"]),
                           list(run.changes), list(run.findings.findings), lang, run.as_of,
-                          list(merged.extra_task_headers), carried.values, list(carried.headers))
+                          list(merged.extra_task_headers), carried.values, list(carried.headers),
+                          paper=run.settings.paper, files=run.findings.files, compared_with=run.compared_with)
         book.run = run
         for write_sheet in SHEET_WRITERS:
             write_sheet(book)

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from ... import i18n
-from ...inputs.previous_master import FLAG_COLUMNS, SOURCE_COLUMNS
+from ...inputs.previous_master import SOURCE_COLUMNS
 from ...errors import Finding
 from ...model import Record
 from ...present.labels import fmt_number, rag_label, record_values
@@ -34,7 +35,8 @@ from ...present.palette import (
     NEAR_RATIO,
 )
 from ...results import Analysis, Change, TaskView
-from ...schema import TASKS, SheetSpec
+from ...run import FileReport, SnapshotRef
+from ...schema import SheetSpec
 
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_TEXT = 32_767            # Excel's limit of characters in a cell
@@ -44,6 +46,54 @@ MAX_URL = 2_000              # XlsxWriter refuses longer URLs (Excel: 2 079)
 
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+# ---------------------------------------------------------------- print
+
+PAPER = {"A4": 9, "Letter": 1}   # Excel's paper codes
+PORTRAIT_MAX_WIDTH = 90          # column-width units that still print legibly on a portrait page
+WRAP_MAX_WIDTH = 24               # table columns wider than this print narrower, their text wrapped
+LINE_HEIGHT = 15.0                # points per line of Calibri 11 (Excel's default row)
+LINE_HEIGHT_CJK = 16.5            # the CJK fallback font draws taller lines
+
+
+def text_width(value: str) -> float:
+    """Width of `value` in column-width units (the width of a digit): wide (CJK) characters count
+    two, digits and capitals one, other characters a little less."""
+    if value.isascii():
+        narrow = sum(ch.isdigit() or ch.isupper() for ch in value)
+        return narrow + 0.85 * (len(value) - narrow)
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.0 if ch.isdigit() or ch.isupper() else 0.85
+               for ch in value)
+
+
+def wrapped_lines(value: str, width: float) -> int:
+    """Lines `value` takes when wrapped in a column `width` units wide (words do not break)."""
+    usable = max(width - 0.8, 1.0)   # a cell keeps about 5 px of padding
+    if len(value) * 2 <= usable and "\n" not in value:
+        return 1                     # fits even if every character were wide
+    lines = 0
+    for part in value.split("\n"):
+        line = 0.0
+        count = 1
+        for word in re.split(r"(?<=[ \u3000-\u9fff\uff00-\uffef])", part):
+            w = text_width(word)
+            if line and line + w > usable:
+                count += 1 + int(w // usable)
+                line = w % usable
+            else:
+                line += w
+                if line > usable:
+                    count += int(line // usable)
+                    line = line % usable
+        lines += count
+    return max(lines, 1)
+
+
+def row_height(lines: int, text: str = "") -> float:
+    """Points for `lines` lines of `text` (CJK text draws taller lines)."""
+    cjk = not text.isascii() and any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+    return round(lines * (LINE_HEIGHT_CJK if cjk else LINE_HEIGHT) + (2 if lines > 1 else 0), 1)
 
 
 # ---------------------------------------------------------------- values
@@ -88,9 +138,11 @@ class Styles:
     """Every format of the workbook, created once and reused (XlsxWriter formats are per workbook)."""
 
     KINDS: dict[str, dict[str, Any]] = {
-             "text": {}, "wrap": {"text_wrap": True, "valign": "top"}, "date": {"num_format": DATE_FORMAT},
+             "text": {}, "wrap": {"text_wrap": True}, "date": {"num_format": DATE_FORMAT},
              "percent": {"num_format": "0%"}, "number": {"num_format": "General"}, "int": {"num_format": "0"},
              "points": {"num_format": "0"}}
+    for _props in KINDS.values():
+        _props["valign"] = "top"      # a wrapped cell's neighbours line up with its first line
 
     def __init__(self, wb: Any):
         self.wb = wb
@@ -99,7 +151,7 @@ class Styles:
                                      "valign": "top"})
         self.title = wb.add_format({"bold": True, "font_size": 14})
         self.subtitle = wb.add_format({"bold": True, "font_size": 11})
-        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
+        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
         # the Tasks grid: kind × fill, created up front
         self.task = {fill: {kind: self.get(kind, FILLS.get(fill or "")) for kind in self.KINDS}
                      for fill in (None, *FILL_ORDER)}
@@ -129,7 +181,8 @@ class MasterBook:
 
     def __init__(self, wb: Any, analysis: Analysis, team: list[Record], projects: list[Record],
                  lessons: list[Record], changes: list[Change], findings: list[Finding], lang: str, as_of: date,
-                 extra_headers: list[str], carried: dict[str, dict[str, object]], carried_headers: list[str]):
+                 extra_headers: list[str], carried: dict[str, dict[str, object]], carried_headers: list[str],
+                 *, paper: str = "A4", files: Sequence[FileReport] = (), compared_with: SnapshotRef | None = None):
         self.wb = wb
         self.st = Styles(wb)
         self.analysis = analysis
@@ -144,6 +197,34 @@ class MasterBook:
         self.carried = carried
         self.carried_headers = [h for h in carried_headers if h not in set(extra_headers)]
         self.run: Any = None          # the whole Run, for sheets that tell about the run itself
+        self.paper = paper
+        self.files = list(files)              # the input files, for data quality on the Dashboard
+        self.compared_with = compared_with    # the earlier run the Changes compare against
+
+    def print_setup(self, ws: Any, widths: Sequence[float], *, last_row: int, header_rows: int = 1,
+                    id_columns: int = 0, landscape: bool | None = None, one_page: bool = False,
+                    gridlines: bool = True) -> None:
+        """Paper from the settings, landscape when the printed columns are wide, one page wide
+        (one page in all with `one_page`), header rows and ID columns repeated on every page, the
+        print area, and a footer: sheet name, as-of date, page X of Y."""
+        ws.set_paper(PAPER.get(self.paper, 9))
+        if landscape is None:
+            landscape = sum(widths) > PORTRAIT_MAX_WIDTH
+        if landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.fit_to_pages(1, 1 if one_page else 0)
+        ws.set_margins(left=0.25, right=0.25, top=0.3, bottom=0.45)
+        if header_rows:
+            ws.repeat_rows(0, header_rows - 1)
+        if id_columns:
+            ws.repeat_columns(0, id_columns - 1)
+        ws.print_area(0, 0, max(last_row, header_rows), max(len(widths) - 1, 0))
+        if gridlines:
+            ws.hide_gridlines(0)
+        sheet = ws.get_name().replace("&", "&&")
+        ws.set_footer(self.t("print.footer", sheet=sheet, as_of=self.as_of.isoformat()), {"margin": 0.2})
 
     def t(self, key: str, **params: Any) -> str:
         return i18n.text(key, self.lang, **params)
@@ -157,18 +238,25 @@ class MasterBook:
 
     def table_sheet(self, name: str, headers: list[str], widths: list[int], rows: Iterable[list[tuple]],
                      ) -> tuple[Any, int]:
-        """A sheet with one table: header row frozen, autofilter; rows of (value, kind, fill)."""
+        """A sheet with one table: header row frozen, autofilter; rows of (value, kind, fill).
+
+        Columns print no wider than WRAP_MAX_WIDTH; a text longer than its column wraps and its
+        row is made tall enough for it, so nothing overprints and the sheet prints one page wide."""
         ws = self.wb.add_worksheet(name)
+        widths = [min(w, WRAP_MAX_WIDTH) for w in widths]
         self.header(ws, 0, headers, widths)
+        self.fit_row(ws, 0, headers, widths)
         ws.freeze_panes(1, 0)
-        ws.set_landscape()
-        ws.repeat_rows(0)
         r = 0
         get = self.st.get
         for r, cells in enumerate(rows, start=1):
+            cells = self.wrap_cells(ws, r, cells, widths)
             for c, (value, kind, fill) in enumerate(cells):
                 write_value(ws, r, c, value, get(kind, fill))
         ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
+        # the source file/sheet/row columns stay on screen; paper gets the register itself
+        sourced = len(headers) > len(SOURCE_COLUMNS) and headers[-len(SOURCE_COLUMNS):] == self.source_headers()
+        self.print_setup(ws, widths[:-len(SOURCE_COLUMNS)] if sourced else widths, last_row=r, id_columns=1)
         return ws, r
 
     @staticmethod
@@ -183,6 +271,33 @@ class MasterBook:
     def extra_cells(record: Record | None, headers: list[str]) -> list[tuple]:
         got = record.extras if record is not None else {}
         return [(got.get(h), "date" if isinstance(got.get(h), (date, datetime)) else "text", None) for h in headers]
+
+    def fit_row(self, ws: Any, row: int, texts: Sequence[Any], widths: Sequence[float]) -> None:
+        """Make `row` tall enough for its wrapped texts (call before writing the row's cells)."""
+        lines, longest = 1, ""
+        for value, width in zip(texts, widths):
+            if isinstance(value, str) and value:
+                n = wrapped_lines(value, width)
+                if n > lines:
+                    lines, longest = n, value
+        if lines > 1:
+            ws.set_row(row, row_height(lines, longest))
+
+    def wrap_cells(self, ws: Any, row: int, cells: list[tuple], widths: Sequence[float]) -> list[tuple]:
+        """`cells` with every text longer than its column turned to "wrap"; the row's height set."""
+        out = []
+        lines, longest = 1, ""
+        for c, (value, kind, fill) in enumerate(cells):
+            if kind in ("text", "wrap") and isinstance(value, str) and value and c < len(widths):
+                n = wrapped_lines(value, widths[c])
+                if n > 1 or kind == "wrap":
+                    kind = "wrap"
+                    if n > lines:
+                        lines, longest = n, value
+            out.append((value, kind, fill))
+        if lines > 1:
+            ws.set_row(row, row_height(min(lines, 30), longest))
+        return out
 
     def source_cells(self, record: Record, fill: str | None = None) -> list[tuple]:
         src = record.source
@@ -213,7 +328,3 @@ class MasterBook:
                                font="#9C0006" if band == "far" else None, num_format=f'0" {text}"')
         band = "near" if ratio > NEAR_RATIO else "low"
         return self.st.get("number", HEAT[band], num_format='0" h"')
-
-    def task_headers(self) -> list[str]:
-        return ([c.header(self.lang) for c in TASKS.columns] + [self.t(k) for k in FLAG_COLUMNS]
-                + list(self.extra_headers) + list(self.carried_headers) + self.source_headers())

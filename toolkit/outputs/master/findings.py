@@ -5,39 +5,44 @@ import re
 
 from ...errors import Finding, Severity
 from ...present.palette import FILLS
-from .book import MAX_LINKS, MAX_URL, MasterBook, clean_text, write_value
+from .book import MAX_LINKS, MAX_URL, MasterBook, clean_text, row_height, wrapped_lines, write_value
 
 
 def write_findings(book: MasterBook) -> None:
     t, st = book.t, book.st
     ws = book.wb.add_worksheet(t("sheet.findings"))
     headers = [t("col.place"), t("col.severity"), t("col.code"), t("col.message"), t("col.value")]
-    book.header(ws, 0, headers, [44, 10, 22, 60, 30])
+    widths = [36, 9, 18, 50, 20]
+    book.header(ws, 0, headers, widths)
     ws.freeze_panes(1, 0)
     if not book.findings:
         write_value(ws, 1, 0, t("master.findings.none"))
     links = 0
     r = 0
     for r, finding in enumerate(book.findings, start=1):
+        try:
+            message = finding.message(book.lang)
+        except KeyError:
+            message = finding.code
+        value = finding.value if finding.value is None or isinstance(finding.value, str) else str(finding.value)
+        lines = max(wrapped_lines(message, widths[3]), wrapped_lines(value or "", widths[4]))
+        if lines > 1:   # tall enough for the wrapped message (set before the row's cells)
+            ws.set_row(r, row_height(min(lines, 20), message + (value or "")))
         place = clean_text(finding.place(book.lang))
         target = finding_link(finding)
         if target is not None and links < MAX_LINKS and \
                 ws.write_url(r, 0, target, st.link, place or target[len("external:"):]) == 0:
             links += 1
         else:
-            write_value(ws, r, 0, place)
+            write_value(ws, r, 0, place, st.get("text"))
         error = finding.severity is Severity.ERROR
         write_value(ws, r, 1, t(f"severity.{finding.severity.value}"),
                      st.get("text", FILLS["overdue"] if error else FILLS["amber"]))
-        write_value(ws, r, 2, finding.code)
-        try:
-            message = finding.message(book.lang)
-        except KeyError:
-            message = finding.code
-        write_value(ws, r, 3, message)
-        write_value(ws, r, 4, finding.value if finding.value is None or isinstance(finding.value, str)
-                     else str(finding.value))
+        write_value(ws, r, 2, finding.code, st.get("text"))
+        write_value(ws, r, 3, message, st.get("wrap"))
+        write_value(ws, r, 4, value, st.get("wrap"))
     ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
+    book.print_setup(ws, widths, last_row=r, id_columns=1)
 
 
 def finding_link(finding: Finding) -> str | None:

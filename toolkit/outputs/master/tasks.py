@@ -1,27 +1,66 @@
-"""The Tasks sheet: every department's rows, flag columns, row fills, carried columns, sources."""
+"""The Tasks sheet: every department's rows, flag columns, row fills, carried columns, sources.
+
+Layout, left to right: ID, Project, Task, Department, Owner, Start, Due, Status, **Flags** (the
+flags in words: "Overdue 7 wd · Behind 30 pt · 王磊 W48 52/40 h"), the other schema columns, the
+flag columns (as numbers where they are numbers) (to sort and filter by), a team's extra columns, columns carried from
+the last master, the source. ID, Project and Task stay frozen; the legend of every row colour is
+below the rows (text boxes, not cells). Printed: ID … % Complete, one page wide, header row and ID column repeated.
+"""
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from datetime import date, datetime
-
+from ...inputs.previous_master import FLAG_COLUMNS, FLAGS_TEXT_COLUMN
+from ...present.flags import flag_text
 from ...present.labels import issue_text, kind_of, overload_text
 from ...present.marks import row_mark
+from ...present.palette import FILL_ORDER, FILLS, LINES
 from ...schema import TASKS, ColType
-from .book import FLAG_COLUMNS, MasterBook, clean_text, write_value
+from .book import MasterBook, clean_text, row_height, wrapped_lines, write_value
+
+FLAGS_AFTER = "status"        # the Flags column follows Status, so a coloured row says why at once
+FROZEN_COLUMNS = 3            # ID, Project and Task stay in view when scrolling right
+PRINT_THROUGH = "percent"     # the printed columns end here (ID … % Complete); the rest is for the screen
+WIDTHS = {"project": 20, "title": 32, "department": 12, "owner": 11, "start": 11, "due": 11,
+          "status": 11}                                   # narrower than the templates, to print
+WRAPPED = ("project", "title")                            # wrapped (with the Flags) when long
+FLAGS_WIDTH = 34
+LEGEND_BOX = (140, 46)        # pixels of a box of the row-colour legend (room for one more mark in print)
+LEGEND_TITLE = 120
+KEYS = [c.key for c in TASKS.columns]
+FLAGS_AT = KEYS.index(FLAGS_AFTER) + 1
+
+
+def task_headers(book: MasterBook) -> list[str]:
+    heads = [c.header(book.lang) for c in TASKS.columns]
+    heads.insert(FLAGS_AT, book.t(FLAGS_TEXT_COLUMN))
+    return (heads + [book.t(k) for k in FLAG_COLUMNS]
+            + list(book.extra_headers) + list(book.carried_headers) + book.source_headers())
+
+
+def task_widths(book: MasterBook) -> list[int]:
+    widths = [WIDTHS.get(c.key, c.width) for c in TASKS.columns]
+    widths.insert(FLAGS_AT, FLAGS_WIDTH)
+    return (widths + [12, 12, 12, 36, 16, 24]
+            + [14] * (len(book.extra_headers) + len(book.carried_headers)) + [20, 14, 8])
+
+
+def schema_column(key: str) -> int:
+    """The sheet column of a schema column (those after Status move one right for Flags)."""
+    i = KEYS.index(key)
+    return i if i < FLAGS_AT else i + 1
 
 
 def write_tasks(book: MasterBook) -> None:
     st, lang = book.st, book.lang
     ws = book.wb.add_worksheet(TASKS.title(lang))
-    headers = book.task_headers()
-    widths = ([c.width for c in TASKS.columns] + [12, 12, 12, 36, 16, 24]
-              + [14] * (len(book.extra_headers) + len(book.carried_headers)) + [20, 14, 8])
+    headers = task_headers(book)
+    widths = task_widths(book)
     book.header(ws, 0, headers, widths)
-    ws.set_row(0, 30)
-    ws.freeze_panes(1, 1)
-    ws.set_landscape()
-    ws.repeat_rows(0)
+    ws.set_row(0, max(30, row_height(max(wrapped_lines(h, w) for h, w in zip(headers, widths)), "".join(headers))))
+    ws.freeze_panes(1, FROZEN_COLUMNS)
+    wrap_widths = {KEYS.index(k): widths[schema_column(k)] for k in WRAPPED}
 
     columns = TASKS.columns
     ncols = len(columns)
@@ -40,7 +79,9 @@ def write_tasks(book: MasterBook) -> None:
             plan.append((col.key, "text", "list"))
         else:
             plan.append((col.key, "text", None))
-    flag_at = ncols
+    positions = [schema_column(key) for key in KEYS]
+    flags_text_at = FLAGS_AT
+    flag_at = ncols + 1
     extra_at = flag_at + len(FLAG_COLUMNS)
     carried_at = extra_at + len(book.extra_headers)
     source_at = carried_at + len(book.carried_headers)
@@ -56,7 +97,17 @@ def write_tasks(book: MasterBook) -> None:
         fill = row_mark(view)
         F = st.task[fill]
         text_fmt = F["text"]
-        for c, (key, kind, conv) in enumerate(plan):
+        # the flags in words, and the row as tall as its longest wrapped text
+        said = flag_text(flags, lang) if flags.any else ""
+        lines = wrapped_lines(said, FLAGS_WIDTH) if said else 1
+        for i, width in wrap_widths.items():
+            shown_text = values.get(KEYS[i])
+            if isinstance(shown_text, str) and len(shown_text) * 2 > width - 2:
+                lines = max(lines, wrapped_lines(shown_text, width))
+        if lines > 1:
+            ws.set_row(r, row_height(min(lines, 10), said + str(values.get("title") or "")))
+        for i, (key, kind, conv) in enumerate(plan):
+            c = positions[i]
             value = values.get(key)
             if value is None:
                 if key == "department" and record.department:
@@ -76,7 +127,7 @@ def write_tasks(book: MasterBook) -> None:
                     else:
                         write_value(ws, r, c, value, text_fmt)
                 elif isinstance(value, str):
-                    write_string(r, c, clean_text(value), text_fmt)
+                    write_string(r, c, clean_text(value), F["wrap"] if i in wrap_widths else text_fmt)
                 else:
                     write_value(ws, r, c, value, F[kind])
             elif conv == "pct":
@@ -87,6 +138,8 @@ def write_tasks(book: MasterBook) -> None:
                 write_value(ws, r, c, conv.get(value, value), text_fmt)
 
         # flags (blank cells are written only to carry a row's fill)
+        if said or fill is not None:
+            write_value(ws, r, flags_text_at, said, F["wrap"])
         if fill is not None or flags.any:
             write_value(ws, r, flag_at, flags.days_late if flags.overdue else None, F["int"])
             write_value(ws, r, flag_at + 1, flags.days_left if flags.due_soon else None, F["int"])
@@ -119,3 +172,25 @@ def write_tasks(book: MasterBook) -> None:
         write_string(r, source_at + 1, clean_text(src.sheet), text_fmt)
         write_number(r, source_at + 2, src.row, F["int"])
     ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
+    last = write_legend(book, ws, r + 2)
+    book.print_setup(ws, widths[:schema_column(PRINT_THROUGH) + 1], last_row=last, id_columns=1)
+
+
+def write_legend(book: MasterBook, ws: Any, row: int) -> int:
+    """Every row colour with its meaning, as text boxes below the rows: drawn, not cells, so
+    whatever reads the Tasks table back (pandas, the next master, Excel buttons) sees only tasks.
+    Returns the last row the legend covers, for the print area."""
+    keys = (*FILL_ORDER, None)
+    ws.insert_textbox(row, 1, book.t("master.legend.title"),
+                      {"width": LEGEND_TITLE, "height": LEGEND_BOX[1], "line": {"none": True},
+                       "font": {"bold": True, "size": 11},
+                       "object_position": 3})
+    x = LEGEND_TITLE
+    for key in keys:
+        label = book.t(f"master.legend.{key}" if key else "master.legend.none")
+        ws.insert_textbox(row, 1, label, {
+            "x_offset": x, "width": LEGEND_BOX[0], "height": LEGEND_BOX[1], "object_position": 3,
+            "fill": {"color": FILLS[key] if key else "#FFFFFF"},
+            "line": {"color": LINES.get(key or "open", "#7F7F7F")}, "font": {"size": 9}})
+        x += LEGEND_BOX[0] + 6
+    return row + 3

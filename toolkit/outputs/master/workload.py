@@ -29,9 +29,9 @@ def write_workload(book: MasterBook) -> None:
                 write_value(ws, r, col_of[week], round(cell.hours, 1), book.heat_format(cell))
     row = len(owners) + 2
     write_value(ws, row, 0, t("master.legend.heat"))
-    for band in ("low", "near", "over", "far"):
+    for band in ("low", "near", "over", "far"):   # each colour with its meaning written in it
         row += 1
-        ws.write_blank(row, 0, None, st.get("text", HEAT[band]))
+        write_value(ws, row, 1, t(f"workload.band.{band}"), st.get("text", HEAT[band]))
 
     # the overloaded owner-weeks with their tasks, below the grid
     over = [w for w in load if w.overloaded]
@@ -47,3 +47,5 @@ def write_workload(book: MasterBook) -> None:
             write_value(ws, row, 1, w.week)
             write_value(ws, row, 2, round(w.hours, 1), book.heat_format(w))
             write_value(ws, row, 3, ", ".join(w.task_ids))
+    widths = [16] + [13] * max(len(weeks), 3)
+    book.print_setup(ws, widths, last_row=row, id_columns=1)
