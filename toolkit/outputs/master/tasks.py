@@ -26,7 +26,7 @@ WIDTHS = {"project": 20, "title": 32, "department": 12, "owner": 11, "start": 11
           "status": 11}                                   # narrower than the templates, to print
 WRAPPED = ("project", "title")                            # wrapped (with the Flags) when long
 FLAGS_WIDTH = 34
-LEGEND_BOX = (140, 46)        # pixels of a box of the row-colour legend (room for one more mark in print)
+LEGEND_BOX = (140, 60)        # pixels of a box of the row-colour legend (room for one more mark in print)
 LEGEND_TITLE = 120
 KEYS = [c.key for c in TASKS.columns]
 FLAGS_AT = KEYS.index(FLAGS_AFTER) + 1
