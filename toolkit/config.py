@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .config_email import Email  # the [email] section lives in its own module
+from .config_jobs import InboxSettings, ScheduleSettings  # [schedule] and [inbox]: the nightly job, the drop folder
 from .errors import ConfigError
 
 CONFIG_NAME = "toolkit.toml"
@@ -70,12 +71,6 @@ class Limits(_Section):
     max_cells_per_sheet: int = Field(2_000_000, ge=1000)
 
 
-class ScheduleSettings(_Section):
-    consolidate_at: str = "02:00"
-    weekly_report_day: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "friday"
-    weekly_report_at: str = "07:30"
-
-
 class Settings(_Section):
     language: Literal["en", "zh"] = "en"
     paths: Paths = Paths()
@@ -88,6 +83,7 @@ class Settings(_Section):
     # [columns."zh2_*.xlsx"] "负责开发/QA" = "owner"; "" reads a column as nothing; see toolkit.mapping
     columns: dict[str, dict[str, str]] = {}
     statuses: dict[str, str] = {}  # a team's status words -> standard statuses: "已上线" = "done"
+    inbox: InboxSettings = InboxSettings()
     history_url: str = ""          # empty: a SQLite file history.sqlite in the output folder
     backups_keep: int = Field(5, ge=0, le=100)
     paper: Literal["A4", "Letter"] = "A4"   # paper size the master is set up to print on
@@ -130,7 +126,7 @@ def _describe(error: ValidationError) -> str:
         if item["type"] == "extra_forbidden":
             parts.append(f"unknown setting '{key}'")
         else:
-            parts.append(f"'{key}': {item['msg']}")
+            parts.append(f"{key}: {item['msg'].removeprefix('Value error, ')}")
     return "; ".join(parts)
 
 

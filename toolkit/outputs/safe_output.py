@@ -160,10 +160,13 @@ def _rotate(dest: Path, keep: int) -> None:
 
 
 @contextmanager
-def run_lock(folder: Path, timeout: float) -> Iterator[None]:
-    """One consolidation at a time per folder: wait up to `timeout` s, then OutputError."""
+def run_lock(folder: Path, timeout: float, name: str = LOCK_NAME) -> Iterator[None]:
+    """One consolidation at a time per folder: wait up to `timeout` s, then OutputError.
+
+    `name` picks another lock of the folder (the unattended jobs hold `.toolkit-job.lock` around
+    a whole job, which then takes the consolidation's own lock inside)."""
     folder = Path(folder)
-    lock = FileLock(str(folder / LOCK_NAME), timeout=timeout)
+    lock = FileLock(str(folder / name), timeout=timeout)
     try:
         lock.acquire()
     except Timeout as exc:
