@@ -239,10 +239,9 @@ def take(path: Path, ctx: DropContext, ledger: Ledger, cache: InputCache, inbox:
     earlier = ledger.lookup(digest)
     if earlier is not None:
         return _duplicate(path, digest, earlier, ctx, inbox, ledger)
-    staging = inbox / STAGING
-    staging.mkdir(exist_ok=True)
-    staged = staging / f"{digest[:16]} {path.name}"
+    staged = inbox / STAGING / digest[:16] / path.name    # its own folder: the file keeps its name
     try:
+        staged.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, staged)
     except OSError:
         return None
@@ -253,20 +252,28 @@ def _staged(inbox: Path) -> list[Path]:
     staging = inbox / STAGING
     if not staging.is_dir():
         return []
-    return sorted(p for p in staging.iterdir() if p.is_file() and " " in p.name)
+    return sorted(p for folder in staging.iterdir() if folder.is_dir() for p in folder.iterdir() if p.is_file())
+
+
+def _unstage(staged: Path) -> None:
+    staged.unlink(missing_ok=True)
+    try:
+        staged.parent.rmdir()
+    except OSError:
+        pass
 
 
 def _finish_staged(staged: Path, ctx: DropContext, ledger: Ledger, cache: InputCache) -> Dropped:
     """A file a crash left in `.processing/`: finish it, or drop it when the ledger has it."""
-    name = staged.name.split(" ", 1)[1]
+    name = staged.name
     digest = sha256_of(staged)
     done = ledger.lookup(digest)
     if done is not None:
-        staged.unlink(missing_ok=True)
+        _unstage(staged)
         log.info("%s: finished before the restart (%s)", name, done.status)
         return Dropped(name, digest, done.status, done.department, Path(done.target), reason=done.reason)
     log.info("%s: resuming after a restart", name)
-    return _process(staged, name, digest, ctx, ledger, cache, staged.parent.parent)
+    return _process(staged, name, digest, ctx, ledger, cache, staged.parent.parent.parent)
 
 
 def _process(staged: Path, name: str, digest: str, ctx: DropContext, ledger: Ledger, cache: InputCache,
@@ -361,7 +368,7 @@ def _accept(staged: Path, name: str, digest: str, department: str, dropped: Work
     entry = InboxEntry(digest, name, department, "accepted", "", str(target), ctx.now, False,
                        "pending" if findings and settings.inbox.notify_submitter else "", 0)
     ledger.record(entry)
-    staged.unlink(missing_ok=True)
+    _unstage(staged)
     log.info("%s: accepted as %s (%d finding(s))", name, target, len(findings))
     notice = _notify(entry, Path(notes) if notes else None, ctx, ledger) if entry.notice == "pending" else ""
     return Dropped(name, digest, "accepted", department, target, findings, notice=notice)
@@ -423,7 +430,7 @@ def _reject(staged: Path, name: str, digest: str, department: str, dropped: Work
     entry = InboxEntry(digest, name, department, "rejected", reason, str(copy), ctx.now, True,
                        "pending" if notify else "", 0)
     ledger.record(entry)
-    staged.unlink(missing_ok=True)
+    _unstage(staged)
     log.warning("%s: rejected (%s) -> %s", name, reason, folder)
     notice = _notify(entry, Path(notes), ctx, ledger) if notify else ""
     return Dropped(name, digest, "rejected", department, copy, findings, reason, notice)

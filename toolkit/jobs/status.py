@@ -45,7 +45,7 @@ def job_status(settings: Settings, now: datetime) -> Status:
     jobs = tuple(JobStatus(job, last.get(job), upcoming.get(job)) for job in STATUS_JOBS)
     folder = inbox_folder(settings)
     staged = folder / STAGING
-    waiting = len(candidates(folder)) + (sum(1 for p in staged.iterdir() if p.is_file()) if staged.is_dir() else 0)
+    waiting = len(candidates(folder)) + (sum(1 for _ in staged.glob("*/*")) if staged.is_dir() else 0)
     inbox = InboxStatus(folder, sum(e.status == "accepted" for e in entries), sum(e.status == "rejected" for e in entries),
                         sum(e.duplicates for e in entries), waiting,
                         sum(e.status == "accepted" and not e.consolidated for e in entries))
