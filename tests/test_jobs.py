@@ -330,17 +330,19 @@ def test_watcher_killed_mid_file_and_restarted_loses_nothing_and_repeats_nothing
             with open(inbox / slow_name, "wb") as handle:
                 handle.write(slow[: len(slow) // 2])       # a file half written when the watcher dies
                 handle.flush()
-                wait_for(lambda: len(ledger.entries()) >= 3, 20, "a few files processed")
-                watcher.kill()                              # SIGKILL, in the middle of the burst
+                wait_for(lambda: len(ledger.entries()) >= 3 and any((inbox / ".processing").glob("*/*")), 20,
+                         "a file being processed", step=0.002)
+                watcher.kill()                              # SIGKILL, in the middle of a file
                 watcher.wait(10)
                 done_at_kill = len(ledger.entries())
+                staged_at_kill = list((inbox / ".processing").glob("*/*"))
                 handle.write(slow[len(slow) // 2:])
             watcher = toolkit("watch", "--config", str(config), cwd=tmp_path, stdout=subprocess.DEVNULL)
             wait_for(lambda: len(ledger.entries(consolidated=True)) == 21, 40, "every file, consolidated")
             entries = ledger.entries()
     finally:
         assert stop(watcher) == 0
-    assert 3 <= done_at_kill < 21
+    assert 3 <= done_at_kill < 21 and staged_at_kill
     expected = {**files, slow_name: slow}
     assert sorted(e.name for e in entries) == sorted(expected)                       # nothing lost
     assert {e.status for e in entries} == {"accepted"} and sum(e.duplicates for e in entries) == 0
