@@ -375,7 +375,9 @@ def test_schedule_runs_a_job_a_few_seconds_ahead_and_emails_it(tmp_path):
     assert code == 0, errors
     [message] = server.messages
     assert message["To"] == "boss@example.com" and "W" in message["Subject"]
-    assert [part.get_filename() for part in message.iter_attachments()]
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == f"weekly_{at.date().isoformat()}_en.docx"
+    assert attachment.get_content()[:2] == b"PK"                          # the Word file, intact
     with ledger_of(config) as ledger:
         assert [(r.job, r.result) for r in ledger.runs()] == [("weekly", "ok")]
 

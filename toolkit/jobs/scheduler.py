@@ -121,51 +121,17 @@ def nightly(ctx: JobContext) -> JobOutcome:
     return JobOutcome("findings" if report.error_count else "ok", message, 1 if report.error_count else 0)
 
 
-def render_weekly(ctx: JobContext) -> list[Path]:
-    """The weekly report's files. `pipeline.run_weekly_report` (the Word report) when the
-    toolkit has it; until then the freshly consolidated master stands in for it."""
-    run_report = getattr(pipeline, "run_weekly_report", None)
-    if run_report is None:
-        run = pipeline.run_consolidation(None, ctx.settings, ctx.as_of, stamp=ctx.stamp, lang=ctx.lang,
-                                         lock_timeout=JOB_LOCK_WAIT)
-        return [run.master] if run.master else []
-    import inspect
-
-    offered = {"output": output_folder(ctx.settings), "stamp": ctx.stamp, "lang": ctx.lang}
-    accepted = inspect.signature(run_report).parameters
-    result = run_report(None, ctx.settings, ctx.as_of, **{k: v for k, v in offered.items() if k in accepted})
-    return _files_of(result)
-
-
-def _files_of(result: object) -> list[Path]:
-    if isinstance(result, (str, Path)):
-        return [Path(result)]
-    if isinstance(result, (list, tuple)):
-        return [Path(p) for p in result if p]
-    files = []
-    for attr in ("docx", "report", "path", "pdf"):
-        value = getattr(result, attr, None)
-        if isinstance(value, (str, Path)) and Path(value) not in files:
-            files.append(Path(value))
-    paths = getattr(result, "paths", None) or getattr(result, "files", None)
-    if isinstance(paths, (list, tuple)):
-        files += [Path(p) for p in paths if Path(p) not in files]
-    return files
-
-
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def weekly(ctx: JobContext) -> JobOutcome:
-    """The weekly report, emailed to `[email]` recipients (once per ISO week)."""
-    from .. import deliver
-
-    files = render_weekly(ctx)
-    sent = deliver.send_report("weekly", iso_week(ctx.as_of), files, ctx.settings, ctx.lang, env=ctx.env, now=ctx.now)
-    return JobOutcome("ok", text("job.msg.weekly", ctx.lang, files=", ".join(p.name for p in files),
-                                 status=sent.status))
+    """The weekly Word report (consolidating first), emailed to the `[email]` recipients once per
+    week (the sent log holds back a second send of the same week); its PDF too with
+    `schedule.weekly_report_pdf`."""
+    outcome = pipeline.run_weekly_report(ctx.settings, ctx.as_of, stamp=ctx.stamp, lang=ctx.lang,
+                                         pdf=ctx.settings.schedule.weekly_report_pdf)
+    sent = pipeline.email_report(outcome, "weekly", ctx.settings, ctx.lang, env=ctx.env, now=ctx.now)
+    files = [outcome.docx] + ([outcome.pdf] if outcome.pdf else [])
+    errors = outcome.run.findings.error_count
+    message = text("job.msg.weekly", ctx.lang, files=", ".join(p.name for p in files), status=sent.status)
+    return JobOutcome("findings" if errors else "ok", message, 1 if errors else 0)
 
 
 JOB_FUNCTIONS: dict[str, Job] = {"nightly": nightly, "weekly": weekly}
