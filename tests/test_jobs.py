@@ -6,14 +6,12 @@ import configparser
 import hashlib
 import re
 import shlex
-import signal
 import subprocess
-import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import openpyxl

@@ -525,13 +525,14 @@ def _notify(entry: InboxEntry, notes: Path | None, ctx: DropContext, ledger: Led
     from .. import deliver
 
     settings = ctx.settings
-    to = submitter_addresses(entry.department, settings, None)
+    # the department's own people; else whoever [email.to] rejected names; never leadership by default
+    to = submitter_addresses(entry.department, settings, None) or settings.email.to.rejected
     attachments = []
     if notes is not None and notes.exists():
         attachments.append(notes)
         stem = notes.name[: -len(f".{text('inbox.notes.suffix', ctx.lang)}.txt")]
         attachments += sorted(notes.parent.glob(f"{stem}.{text('inbox.notes.annotated', ctx.lang)}.*"))[:1]
-    if not to and not settings.email.recipients and not settings.email.to.rejected:
+    if not to:
         ledger.set_notice(entry.sha256, "nobody")
         return "nobody"
     try:

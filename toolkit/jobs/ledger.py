@@ -100,7 +100,9 @@ class Ledger:
     def start_job(self, job: str, started: datetime) -> int:
         with self.engine.begin() as conn:
             result = conn.execute(insert(job_runs).values(job=job, started=started, result="running", message=""))
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
 
     def finish_job(self, run_id: int, finished: datetime, result: str, message: str) -> None:
         with self.engine.begin() as conn:

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -86,7 +87,7 @@ class Watcher:
         self.settling = Settling()
         self.cache = InputCache()
         self.poll = bool(poll or settings.inbox.poll or is_network_path(self.inbox))
-        self.observer = None
+        self.observer: Any = None                 # a watchdog observer while running
 
     # ---------------------------------------------------------------- observer
 
