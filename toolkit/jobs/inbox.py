@@ -175,6 +175,17 @@ class InputCache:
     """Accepted inputs read once and kept while their size and mtime stay the same."""
 
     books: dict[Path, tuple[tuple[int, int], WorkbookData]] = field(default_factory=dict)
+    listing: tuple[Path, int, list[Path]] | None = None      # the inputs folder, its mtime, its files
+
+    def files(self, inputs: Path) -> list[Path]:
+        """The input files (found once while the folder's mtime stays the same)."""
+        if not inputs.is_dir():
+            return []
+        stamp = inputs.stat().st_mtime_ns
+        if self.listing is None or self.listing[:2] != (inputs, stamp):
+            found, _ = discover_inputs([inputs])
+            self.listing = (inputs, stamp, found)
+        return list(self.listing[2])
 
     def read(self, path: Path, settings: Settings) -> WorkbookData:
         stat = path.stat()
@@ -283,7 +294,7 @@ def _process(staged: Path, name: str, digest: str, ctx: DropContext, ledger: Led
     dropped = read_workbook(staged, limits=settings.limits, file_label=name, department=department_of_name(name))
     department = department_of(dropped)
     replaced = _inputs_of(department, inputs, settings, cache)
-    others = [cache.read(p, settings) for p in _input_files(inputs) if p not in replaced]
+    others = [cache.read(p, settings) for p in cache.files(inputs) if p not in replaced]
     findings = _findings_of(dropped, others, ctx.as_of)
     reason = rejection(dropped, findings, settings.inbox.reject)
     if reason:
@@ -305,17 +316,10 @@ def department_of(workbook: WorkbookData) -> str:
     return workbook.department
 
 
-def _input_files(inputs: Path) -> list[Path]:
-    if not inputs.is_dir():
-        return []
-    files, _ = discover_inputs([inputs])
-    return files
-
-
 def _inputs_of(department: str, inputs: Path, settings: Settings, cache: InputCache) -> list[Path]:
     """The current inputs holding `department` (by name, else by the department their tasks name)."""
     found = []
-    for path in _input_files(inputs):
+    for path in cache.files(inputs):
         if department_of_name(path.name) == department:
             found.append(path)
             continue
@@ -508,7 +512,7 @@ def submitter_addresses(department: str, settings: Settings, dropped: WorkbookDa
     if dropped is not None:
         books.append(dropped)
     cache = cache or InputCache()
-    books += [cache.read(p, settings) for p in _input_files(settings.resolve(settings.paths.inputs))]
+    books += [cache.read(p, settings) for p in cache.files(settings.resolve(settings.paths.inputs))]
     found: list[str] = []
     for book in books:
         for table in book.tables_of("team"):

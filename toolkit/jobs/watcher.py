@@ -130,6 +130,7 @@ class Watcher:
     def run(self, stop: threading.Event, *, max_seconds: float | None = None,
             on_ready: Callable[[str], None] | None = None) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
+        threading.Thread(target=lambda: (stop.wait(), self.wake.set()), daemon=True).start()   # stop wakes the loop
         how = self.start_observer()
         if on_ready:
             on_ready(how)
