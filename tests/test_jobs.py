@@ -28,7 +28,7 @@ from toolkit.jobs.inbox import (InputCache, Settling, consolidate_accepted, is_s
                                 process_inbox)
 from toolkit.jobs.scheduler import (JobOutcome, JobRunner, last_scheduled, missed_night, next_runs, run_schedule,
                                     setup_logging)
-from toolkit.jobs.watcher import Watcher
+from toolkit.jobs.watcher import Watcher, is_network_path
 
 pytestmark = pytest.mark.timeout(60)
 runner = CliRunner()
@@ -454,3 +454,15 @@ def test_run_nightly_exit_codes(tmp_path):
     assert runner.invoke(app, ["run-nightly", "--config", str(config)]).exit_code == 1
     with ledger_of(config) as ledger:
         assert [(r.job, r.result) for r in ledger.runs()] == [("nightly", "ok"), ("nightly", "findings")]
+
+
+def test_polling_when_asked_and_native_events_otherwise(tmp_path):
+    config = workspace(tmp_path, inbox={"poll_seconds": 0.1})
+    settings = load_settings(config)
+    assert not is_network_path(tmp_path)
+    for poll, expected in ((True, "poll"), (False, "native")):
+        watcher = Watcher(settings, "en", env={}, poll=poll)
+        try:
+            assert watcher.start_observer() == expected
+        finally:
+            watcher.stop_observer()

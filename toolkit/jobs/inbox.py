@@ -395,6 +395,10 @@ def _keep_version(old: Path, versions: Path, stamp: str, keep: int) -> None:
     if keep <= 0:
         return
     versions.mkdir(parents=True, exist_ok=True)
+    kept = sorted((p for p in versions.iterdir() if p.is_file() and p.name.startswith(old.stem + " ")),
+                  key=lambda p: p.stat().st_mtime_ns)
+    if kept and sha256_of(kept[-1]) == sha256_of(old):
+        return                                   # kept already, by a run a crash stopped before the replace
     target = versions / f"{old.stem} {stamp}{old.suffix}"
     n = 2
     while target.exists():
@@ -542,14 +546,14 @@ def _notify(entry: InboxEntry, notes: Path | None, ctx: DropContext, ledger: Led
     try:
         if entry.status == "rejected":
             result = deliver.send_report("rejected", ctx.now.strftime("%Y-%m-%d"), attachments, settings, ctx.lang,
-                                         env=ctx.env, now=ctx.now, to=to,
+                                         env=ctx.env, now=ctx.now.astimezone(), to=to,
                                          fields={"file": entry.name, "department": entry.department,
                                                  "reasons": entry.reason})
         else:
             result = deliver.send_files(attachments, to, settings, ctx.lang,
                                         subject=text("inbox.mail.findings.subject", ctx.lang, file=entry.name),
                                         body=text("inbox.mail.findings.body", ctx.lang, file=entry.name),
-                                        env=ctx.env, now=ctx.now)
+                                        env=ctx.env, now=ctx.now.astimezone())
     except ToolkitError as exc:
         log.warning("%s: the notice to %s could not be sent: %s", entry.name, ", ".join(to), exc.message("en"))
         ledger.set_notice(entry.sha256, "failed")

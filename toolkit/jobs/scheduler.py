@@ -127,7 +127,7 @@ def weekly(ctx: JobContext) -> JobOutcome:
     `schedule.weekly_report_pdf`."""
     outcome = pipeline.run_weekly_report(ctx.settings, ctx.as_of, stamp=ctx.stamp, lang=ctx.lang,
                                          pdf=ctx.settings.schedule.weekly_report_pdf)
-    sent = pipeline.email_report(outcome, "weekly", ctx.settings, ctx.lang, env=ctx.env, now=ctx.now)
+    sent = pipeline.email_report(outcome, "weekly", ctx.settings, ctx.lang, env=ctx.env, now=ctx.now.astimezone())
     files = [outcome.docx] + ([outcome.pdf] if outcome.pdf else [])
     errors = outcome.run.findings.error_count
     message = text("job.msg.weekly", ctx.lang, files=", ".join(p.name for p in files), status=sent.status)
