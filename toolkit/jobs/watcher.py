@@ -130,7 +130,7 @@ class Watcher:
     def run(self, stop: threading.Event, *, max_seconds: float | None = None,
             on_ready: Callable[[str], None] | None = None) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
-        threading.Thread(target=lambda: (stop.wait(), self.wake.set()), daemon=True).start()   # stop wakes the loop
+        threading.Thread(target=self._wake_on, args=(stop,), daemon=True).start()   # stop wakes the loop
         how = self.start_observer()
         if on_ready:
             on_ready(how)
@@ -167,6 +167,10 @@ class Watcher:
                     self.wake.wait(self._pause(waiting, pending, last_activity))
         finally:
             self.stop_observer()
+
+    def _wake_on(self, stop: threading.Event) -> None:
+        stop.wait()
+        self.wake.set()
 
     def _pause(self, waiting: int, pending: bool, last_activity: float) -> float:
         cfg = self.settings.inbox
