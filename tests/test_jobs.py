@@ -177,6 +177,21 @@ def test_accepted_workbook_replaces_its_input_and_the_old_one_is_kept(tmp_path):
     assert {"D01-001", "D01-002", "D01-003"} <= ids
 
 
+def test_the_sample_workbooks_are_accepted_and_a_broken_one_rejected_with_a_readable_reason(tmp_path):
+    config = workspace(tmp_path, inbox={**FAST, "notify_submitter": False})
+    samples = sorted((REPO / "workbooks" / "sample").glob("*.xlsx"))
+    for sample in samples:
+        drop(tmp_path / "inbox", sample.name, sample.read_bytes())
+    drop(tmp_path / "inbox", "财务部.xlsx", b"\x00" * 2048)
+    result = _process(config)
+    assert sorted((d.name, d.status) for d in result.dropped) == sorted(
+        [(s.name, "accepted") for s in samples] + [("财务部.xlsx", "rejected")])
+    assert sorted(p.name for p in (tmp_path / "inputs").iterdir()) == sorted(s.name for s in samples)
+    reason = (tmp_path / "inbox" / "rejected" / "2026-11-24" / "财务部.reason.txt").read_text(encoding="utf-8-sig")
+    assert reason.splitlines()[0] == "财务部.xlsx (department 财务部) was not accepted on 2026-11-24 09:30."
+    assert "Reason: the file cannot be read as a workbook" in reason
+
+
 def test_the_same_content_dropped_again_is_a_duplicate(tmp_path):
     config = workspace(tmp_path, inbox=FAST)
     data = department_bytes("D01")
