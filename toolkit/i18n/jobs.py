@@ -52,7 +52,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "job.msg.nightly": ("{master}: {errors} error(s), {warnings} warning(s) in {files} file(s)",
                         "{master}：{files} 个文件，{errors} 个错误，{warnings} 个警告"),
     "job.msg.conflict": ("the master was open: saved as {master}", "总表正被打开：已另存为 {master}"),
-    "job.msg.weekly": ("{files} emailed ({status})", "{files} 已发送（{status}）"),
+    "job.msg.weekly.sent": ("{files} emailed", "{files} 已发送"),
+    "job.msg.weekly.outbox": ("{files} written to the outbox {folder}", "{files} 已写入发件箱 {folder}"),
+    "job.msg.weekly.skipped": ("{files} written; this week's report was already sent", "{files} 已生成；本周周报此前已发送"),
     "job.msg.inbox": ("{files} accepted file(s) taken into {master}", "{files} 个已接收文件已汇总到 {master}"),
     "job.msg.exception": ("{error} (traceback in {log})", "{error}（详细信息见 {log}）"),
     # ---- `toolkit status`

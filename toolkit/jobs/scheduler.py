@@ -130,7 +130,9 @@ def weekly(ctx: JobContext) -> JobOutcome:
     sent = pipeline.email_report(outcome, "weekly", ctx.settings, ctx.lang, env=ctx.env, now=ctx.now.astimezone())
     files = [outcome.docx] + ([outcome.pdf] if outcome.pdf else [])
     errors = outcome.run.findings.error_count
-    message = text("job.msg.weekly", ctx.lang, files=", ".join(p.name for p in files), status=sent.status)
+    status = sent.status if sent.status in ("sent", "outbox", "skipped") else "sent"
+    message = text(f"job.msg.weekly.{status}", ctx.lang, files=", ".join(p.name for p in files),
+                   folder=sent.path.parent if getattr(sent, "path", None) else "")
     return JobOutcome("findings" if errors else "ok", message, 1 if errors else 0)
 
 
