@@ -430,7 +430,7 @@ def test_no_catch_up_when_last_night_ran(tmp_path):
 
 
 def test_a_job_that_raises_does_not_stop_the_next(tmp_path):
-    at = datetime.now() + timedelta(seconds=2)
+    at = datetime.now() + timedelta(seconds=3)
     config = workspace(tmp_path, schedule={"consolidate_at": at.strftime("%H:%M:%S"), "catch_up": False,
                                            "weekly_report_day": (at + timedelta(seconds=1)).strftime("%A").lower(),
                                            "weekly_report_at": (at + timedelta(seconds=1)).strftime("%H:%M:%S")})
