@@ -26,8 +26,8 @@ from toolkit.config import load_settings
 from toolkit.errors import ConfigError
 from toolkit.jobs.inbox import (InputCache, Settling, consolidate_accepted, is_skipped, pending_consolidation,
                                 process_inbox)
-from toolkit.jobs.scheduler import (JobOutcome, JobRunner, last_scheduled, missed_night, next_runs, run_schedule,
-                                    setup_logging)
+from toolkit.jobs.scheduler import (JobOutcome, JobRunner, last_scheduled, last_weekly_scheduled, missed_night,
+                                    missed_week, next_runs, run_schedule, setup_logging)
 from toolkit.jobs.watcher import Watcher, is_network_path
 
 pytestmark = pytest.mark.timeout(60)
@@ -427,6 +427,23 @@ def test_no_catch_up_when_last_night_ran(tmp_path):
                                                           "weekly": lambda ctx: JobOutcome("ok", "")},
                  max_seconds=0.3, tick=0.1)
     assert ran == []
+
+
+def test_a_missed_weekly_report_is_caught_up_but_not_on_a_first_start(tmp_path):
+    config = workspace(tmp_path, schedule={"weekly_report_day": "friday", "weekly_report_at": "07:30"})
+    settings = load_settings(config)
+    assert last_weekly_scheduled(settings, NOW) == datetime(2026, 11, 20, 7, 30)        # NOW is a Tuesday
+    assert not missed_week(settings, NOW, None)                                      # never ran: no surprise email
+    assert missed_week(settings, NOW, datetime(2026, 11, 13, 7, 30))
+    assert not missed_week(settings, NOW, datetime(2026, 11, 20, 7, 30, 4))
+    with ledger_of(config) as ledger:                     # it ran once, more than a week ago
+        ledger.finish_job(ledger.start_job("weekly", datetime.now() - timedelta(days=8)), datetime.now(), "ok", "")
+        ledger.finish_job(ledger.start_job("nightly", datetime.now()), datetime.now(), "ok", "")
+    ran = []
+    run_schedule(settings, "en", threading.Event(), jobs={"nightly": lambda ctx: JobOutcome("ok", ""),
+                                                          "weekly": lambda ctx: ran.append(1) or JobOutcome("ok", "")},
+                 max_seconds=0.3, tick=0.1)
+    assert ran == [1]
 
 
 def test_a_job_that_raises_does_not_stop_the_next(tmp_path):

@@ -31,7 +31,7 @@ class ScheduleSettings(_Section):
     weekly_report_day: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "friday"
     weekly_report_at: str = "07:30"                # on weekly_report_day, local time; the report is emailed
     weekly_report_pdf: bool = False                # also convert the weekly report to PDF (needs LibreOffice)
-    catch_up: bool = True                          # on start, run a nightly consolidation that was missed
+    catch_up: bool = True                          # on start, run a missed night (and a missed weekly report)
     log_max_kb: int = Field(1024, ge=16, le=1024 * 1024)   # rotating log file in the output folder
     log_keep: int = Field(5, ge=1, le=100)
 

@@ -203,6 +203,19 @@ def last_scheduled(settings: Settings, now: datetime) -> datetime:
     return today if today <= now else today - timedelta(days=1)
 
 
+def last_weekly_scheduled(settings: Settings, now: datetime) -> datetime:
+    """The latest weekly-report time at or before `now`."""
+    weekday = WEEKDAYS.index(settings.schedule.weekly_report_day)
+    at = _at(now.date() - timedelta(days=(now.weekday() - weekday) % 7), settings.schedule.weekly_report_at)
+    return at if at <= now else at - timedelta(days=7)
+
+
+def missed_week(settings: Settings, now: datetime, last_done: datetime | None) -> bool:
+    """True when the weekly report ran before (so this is not a first start) but not since its
+    last scheduled time: the machine was off, or the job failed."""
+    return last_done is not None and last_done < last_weekly_scheduled(settings, now)
+
+
 def next_runs(settings: Settings, now: datetime) -> dict[str, datetime]:
     """When each job runs next after `now`."""
     nightly_at = _at(now.date(), settings.schedule.consolidate_at)
@@ -218,6 +231,12 @@ def next_runs(settings: Settings, now: datetime) -> dict[str, datetime]:
 def missed_night(settings: Settings, now: datetime, last_done: datetime | None) -> bool:
     """True when the last nightly consolidation that got done is older than the last nightly time."""
     return last_done is None or last_done < last_scheduled(settings, now)
+
+
+def _last_done(job: str, settings: Settings) -> datetime | None:
+    with Ledger(ledger_url(settings)) as ledger:
+        run = ledger.last_completed(job)
+    return run.started if run else None
 
 
 def last_nightly_done(settings: Settings) -> datetime | None:
@@ -266,6 +285,9 @@ def run_schedule(settings: Settings, lang: str, stop: threading.Event, *, runner
     if settings.schedule.catch_up and missed_night(settings, runner.now(), last_nightly_done(settings)):
         log.info("nightly: the run of %s was missed; catching up", last_scheduled(settings, runner.now()))
         runner.run("nightly", jobs["nightly"])
+    if settings.schedule.catch_up and missed_week(settings, runner.now(), _last_done("weekly", settings)):
+        log.info("weekly: the report of %s was missed; catching up", last_weekly_scheduled(settings, runner.now()))
+        runner.run("weekly", jobs["weekly"])
     if on_ready:
         on_ready()
     deadline = time.monotonic() + max_seconds if max_seconds else None
