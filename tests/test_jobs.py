@@ -289,15 +289,15 @@ def _csv_bytes(dept: str, rows: int) -> bytes:
 def test_a_file_written_slowly_is_not_taken_early(tmp_path, name):
     """A half-written xlsx does not open; a half-written CSV does: only the wait for a stable
     size and mtime keeps it from being taken with half its rows."""
-    config = workspace(tmp_path, inbox={"stable_seconds": 1.0, "unreadable_grace_seconds": 0, "debounce_seconds": 0.2})
+    config = workspace(tmp_path, inbox={"stable_seconds": 1.5, "unreadable_grace_seconds": 0, "debounce_seconds": 0.2})
     data = department_bytes("D04", tasks=40) if name.endswith(".xlsx") else _csv_bytes("D04", 400)
     target = tmp_path / "inbox" / name
     with live_watcher(config) as (_, events):
-        with open(target, "wb") as handle:                  # over ~3 s, never pausing for 1 s
-            for n in range(8):
-                handle.write(data[n * len(data) // 8:(n + 1) * len(data) // 8])
+        with open(target, "wb") as handle:                  # over ~3 s, never pausing for 1.5 s
+            for n in range(10):
+                handle.write(data[n * len(data) // 10:(n + 1) * len(data) // 10])
                 handle.flush()
-                time.sleep(0.4)
+                time.sleep(0.3)
         wait_for(lambda: any(e.kind == "consolidated" for e in events), 20, "the consolidation")
     assert [(e.dropped.status, e.dropped.sha256) for e in events if e.kind == "dropped"] == [
         ("accepted", hashlib.sha256(data).hexdigest())]
@@ -306,7 +306,7 @@ def test_a_file_written_slowly_is_not_taken_early(tmp_path, name):
 
 
 def test_fifty_files_at_once_are_each_processed_once_with_one_consolidation(tmp_path):
-    config = workspace(tmp_path, inbox={"stable_seconds": 0.3, "debounce_seconds": 1.0})
+    config = workspace(tmp_path, inbox={"stable_seconds": 0.3, "debounce_seconds": 2.0})
     files = {f"Dept{n:02d}.xlsx": department_bytes(f"Dept{n:02d}") for n in range(50)}
     staging = tmp_path / "outside"
     staging.mkdir()
