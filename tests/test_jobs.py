@@ -293,11 +293,11 @@ def test_a_file_written_slowly_is_not_taken_early(tmp_path, name):
     data = department_bytes("D04", tasks=40) if name.endswith(".xlsx") else _csv_bytes("D04", 400)
     target = tmp_path / "inbox" / name
     with live_watcher(config) as (_, events):
-        with open(target, "wb") as handle:                  # over ~3 s, never pausing for 1.5 s
-            for n in range(10):
-                handle.write(data[n * len(data) // 10:(n + 1) * len(data) // 10])
+        with open(target, "wb") as handle:                  # over ~3.5 s, never pausing for 1.5 s
+            for n in range(6):
+                handle.write(data[n * len(data) // 6:(n + 1) * len(data) // 6])
                 handle.flush()
-                time.sleep(0.3)
+                time.sleep(0.6)
         wait_for(lambda: any(e.kind == "consolidated" for e in events), 20, "the consolidation")
     assert [(e.dropped.status, e.dropped.sha256) for e in events if e.kind == "dropped"] == [
         ("accepted", hashlib.sha256(data).hexdigest())]
