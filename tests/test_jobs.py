@@ -44,14 +44,14 @@ def test_times_are_checked_on_load_with_the_valid_form(tmp_path, key, value):
     config = workspace(tmp_path, schedule={key: value})
     with pytest.raises(ConfigError) as caught:
         load_settings(config)
-    assert f"schedule.{key}: valid format is HH:MM" in caught.value.message("en")
+    assert f"'schedule.{key}': valid format is HH:MM" in caught.value.message("en")
 
 
 def test_a_bad_time_stops_the_command_with_exit_2(tmp_path):
     config = workspace(tmp_path, schedule={"consolidate_at": "25:99"})
     result = runner.invoke(app, ["run-nightly", "--config", str(config)])
     assert result.exit_code == 2
-    assert "schedule.consolidate_at: valid format is HH:MM" in result.output
+    assert "'schedule.consolidate_at': valid format is HH:MM" in result.output
 
 
 def test_good_times_and_days_load(tmp_path):

@@ -126,7 +126,7 @@ def _describe(error: ValidationError) -> str:
         if item["type"] == "extra_forbidden":
             parts.append(f"unknown setting '{key}'")
         else:
-            parts.append(f"{key}: {item['msg'].removeprefix('Value error, ')}")
+            parts.append(f"'{key}': {item['msg'].removeprefix('Value error, ')}")
     return "; ".join(parts)
 
 
