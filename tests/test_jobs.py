@@ -488,6 +488,16 @@ def test_run_nightly_exit_codes(tmp_path):
         assert [(r.job, r.result) for r in ledger.runs()] == [("nightly", "ok"), ("nightly", "findings")]
 
 
+def test_one_watcher_per_inbox_and_leftovers_of_a_killed_copy_are_removed(tmp_path):
+    config = workspace(tmp_path, inbox={"poll_seconds": 0.1})
+    leftover = tmp_path / "inputs" / ".incoming-x1y2.xlsx"
+    leftover.write_bytes(b"")
+    with live_watcher(config):
+        assert not leftover.exists()
+        second = runner.invoke(app, ["watch", "--config", str(config)])
+        assert second.exit_code == 2 and "already watching" in second.output
+
+
 def test_polling_when_asked_and_native_events_otherwise(tmp_path):
     config = workspace(tmp_path, inbox={"poll_seconds": 0.1})
     settings = load_settings(config)

@@ -38,6 +38,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "watch.duplicate": ("duplicate: {file}: {reason}", "重复：{file}：{reason}"),
     "watch.consolidated": ("master re-consolidated: {master} ({files} new file(s))", "已重新汇总总表：{master}（{files} 个新文件）"),
     "watch.stopped": ("Stopped.", "已停止。"),
+    "error.watch_running": ("another toolkit watch is already watching {inbox}", "已有另一个 toolkit watch 在监视 {inbox}"),
     # ---- `toolkit schedule` / run-nightly
     "schedule.started": ("Scheduled: consolidation every day at {nightly}; weekly report on {day} at {weekly}. Log: {log}",
                          "已排程：每天 {nightly} 汇总；每周{day} {weekly} 发送周报。日志：{log}"),

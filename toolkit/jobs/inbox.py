@@ -411,9 +411,24 @@ def _keep_version(old: Path, versions: Path, stamp: str, keep: int) -> None:
         extra.unlink(missing_ok=True)
 
 
+INCOMING = ".incoming-"
+
+
+def remove_leftovers(inputs: Path) -> list[Path]:
+    """Temporary copies a killed watcher left in the inputs folder (hidden, never read); removed
+    on start, when this watcher holds the inbox lock and no copy can be in flight."""
+    if not inputs.is_dir():
+        return []
+    found = [p for p in inputs.glob(f"{INCOMING}*") if p.is_file()]
+    for path in found:
+        path.unlink(missing_ok=True)
+        log.info("%s: removed (left by a watcher that was stopped mid-copy)", path.name)
+    return found
+
+
 def _copy_into_place(source: Path, target: Path) -> None:
     """Copy to a temporary file beside `target`, then replace it in one step."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=target.suffix)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=INCOMING, suffix=target.suffix)
     os.close(fd)
     try:
         shutil.copyfile(source, tmp)

@@ -20,13 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from ..config import Settings
 from ..errors import ToolkitError
-from .inbox import Dropped, InputCache, Settling, consolidate_accepted, inbox_folder, pending_consolidation, process_inbox
+from .inbox import (Dropped, InputCache, Settling, consolidate_accepted, inbox_folder, pending_consolidation,
+                    process_inbox, remove_leftovers)
 from .ledger import Ledger
 from .scheduler import JOB_LOCK, JOB_LOCK_WAIT, ledger_url, output_folder
 
 log = logging.getLogger("toolkit.jobs.watch")
+
+WATCH_LOCK = ".toolkit-watch.lock"     # one watcher per inbox
 
 NETWORK_FS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "smb2", "afs", "ncpfs", "9p", "davfs", "fuse.sshfs",
                         "fuse.rclone", "fuse.davfs2", "fuse.gvfsd-fuse", "glusterfs", "ceph", "lustre", "vboxsf",
@@ -130,6 +135,18 @@ class Watcher:
     def run(self, stop: threading.Event, *, max_seconds: float | None = None,
             on_ready: Callable[[str], None] | None = None) -> None:
         self.inbox.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.inbox / WATCH_LOCK))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout as exc:
+            raise ToolkitError("watch_running", inbox=self.inbox) from exc
+        try:
+            self._run(stop, max_seconds, on_ready)
+        finally:
+            lock.release()
+
+    def _run(self, stop: threading.Event, max_seconds: float | None, on_ready: Callable[[str], None] | None) -> None:
+        remove_leftovers(self.settings.resolve(self.settings.paths.inputs))
         threading.Thread(target=self._wake_on, args=(stop,), daemon=True).start()   # stop wakes the loop
         how = self.start_observer()
         if on_ready:
