@@ -75,7 +75,7 @@ rejected = []            # copied on rejected-file notices; never falls back to 
 # body_en = ""
 # body_zh = ""
 
-[schedule]               # toolkit schedule / run-nightly / run-weekly (docs/jobs.md) / 定时任务
+[schedule]               # toolkit schedule / run-nightly / run-weekly (README: Nightly job and drop folder) / 定时任务
 consolidate_at = "02:00"         # every night, HH:MM (24-hour) / 每晚汇总时间
 weekly_report_day = "friday"     # monday … sunday / 周报发送日
 weekly_report_at = "07:30"       # HH:MM; the weekly report is emailed / 周报发送时间（邮件发送）
