@@ -72,8 +72,6 @@ def _calamine_sheets(detected: DetectedFile, info: PackageInfo, result: Workbook
             name = names[index]
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
                 continue  # chart sheets, macro sheets, dialog sheets hold no table
-            if str(meta.visible).rsplit(".", 1)[-1] != "Visible":
-                continue  # a hidden helper sheet (drop-down lists) holds no team data
             try:
                 sheet = workbook.get_sheet_by_index(index)
             except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for one damaged sheet
