@@ -194,6 +194,10 @@ def consolidate(
     """Consolidate department workbooks into one master tracker with flags and changes.
 
     Example: toolkit consolidate workbooks/sample -o output/master.xlsx --as-of 2026-11-24
+
+    Exit code 0 when the inputs had no errors, 1 when they had errors or files that could not
+    be read (the master is written all the same), 2 for an unusable call, 3 when the master or
+    its history could not be written.
     """
     language = lang or "en"
     with guarded(language):
@@ -208,6 +212,10 @@ def consolidate(
         _say(consolidation_lines(run, language))
         if output is not None and pipeline.uses_own_history(settings, output):
             out.print(text("consolidate.own_history", language, url=run.history_url), markup=False)
+        failed = bool(run.findings.error_count or (run.consolidated and run.consolidated.unreadable))
+        if failed:   # the master is written; a nightly job can still tell the inputs need attention
+            err.print(text("consolidate.exit_findings", language), markup=False)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 @app.command("map")

@@ -10,8 +10,17 @@ Rules:
 - `previous_snapshot(as_of)` is the latest snapshot of a date **up to** `as_of`, read before this
   run stores its own: the previous run, even earlier the same day (a re-run after edits shows
   the edits); its stamp names it.
-- Tasks are tracked by Task ID; tasks without an ID are not stored, and when an ID occurs twice
-  the first occurrence counts (the validator reports the duplicate).
+- Tasks are tracked by Task ID, normalised by `ids.normalize_id` (case, spaces and full-width
+  forms do not matter); tasks without an ID are not stored, and when an ID occurs twice the
+  first occurrence counts (the validator reports the duplicate).
+- **Each master has its own history** (`series`: the master's resolved path), so two masters
+  written into one folder (one database) never see each other's snapshots. A database made
+  before series existed is migrated on first use (a `series` column is added); its snapshots
+  are given to the first master that uses it. A History opened without a series reads them all.
+- **Failures**: `check_writable()` proves the database can take a snapshot before the master is
+  replaced, so an unwritable or locked database stops the run with nothing written. A SQLite
+  file that is damaged (not a database, truncated, garbage) is never deleted: it is renamed
+  `<name>.damaged-<stamp>` beside itself, a new one is started, and `damaged_kept` names it.
 - `changes_between` gives the changes grouped by kind, in this order: new, completed (status
   became Done), slipped (due date moved later; `slip_days` in working days when a calendar is
   given, else calendar days), newly overdue (with `days_late`)
@@ -20,20 +29,25 @@ Rules:
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
+from sys import intern
 from typing import Any
 
 from sqlalchemy import (Boolean, Column, Date, Float, ForeignKey, Integer, MetaData, String, Table, Text,
-                        create_engine, delete, insert, select)
+                        create_engine, delete, insert, inspect, select, text, true, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import OutputError
+from .ids import normalize_id
 from .results import Change, TaskView
 
 metadata = MetaData()
+_INSERT_CHUNK = 5000         # snapshot rows per INSERT: 170 000 rows as one list of dicts cost 100+ MB
 
 snapshots = Table(
     "snapshots", metadata,
@@ -41,6 +55,7 @@ snapshots = Table(
     Column("as_of", Date, nullable=False, index=True),
     Column("taken_at_label", String(64), nullable=False, default=""),
     Column("task_count", Integer, nullable=False, default=0),
+    Column("series", String(1024), nullable=False, default="", index=True),
 )
 
 snapshot_tasks = Table(
@@ -58,7 +73,7 @@ snapshot_tasks = Table(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SnapshotRow:
     task_id: str
     title: str = ""
@@ -105,18 +120,95 @@ DRIVER_PACKAGES = {"psycopg": ("psycopg", "postgres"), "psycopg2": ("psycopg2-bi
 
 
 class History:
-    """The snapshot store at `url` (e.g. "sqlite:///output/history.sqlite")."""
+    """The snapshot store at `url` (e.g. "sqlite:///output/history.sqlite") for one master
+    (`series`, its resolved path; "" for a store shared by callers that do not say)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, series: str = "", stamp: str = ""):
         self.url = url
+        self.series = series
+        self.damaged_kept: Path | None = None    # where a damaged SQLite file was set aside
         try:
-            self.engine: Engine = create_engine(url)
-            metadata.create_all(self.engine)
+            self._open()
         except ImportError as exc:   # the URL names a database whose driver is not installed
             package, extra = DRIVER_PACKAGES.get((exc.name or "").split(".")[0], (exc.name or "?", "postgres"))
             raise OutputError("history_driver", url=_safe_url(url), package=package, extra=extra) from exc
         except SQLAlchemyError as exc:
-            raise OutputError("history_open", url=_safe_url(url), reason=exc) from exc
+            kept = self._set_aside_damaged(exc, stamp)
+            if kept is None:
+                raise OutputError("history_open", url=_safe_url(url), reason=exc) from exc
+            self.damaged_kept = kept
+            try:
+                self._open()
+            except SQLAlchemyError as again:
+                raise OutputError("history_open", url=_safe_url(url), reason=again) from again
+
+    def _open(self) -> None:
+        self.engine: Engine = create_engine(self.url)
+        try:
+            metadata.create_all(self.engine)
+            self._migrate()
+        except SQLAlchemyError:
+            self.engine.dispose()
+            raise
+
+    def _migrate(self) -> None:
+        """Add `series` to a database made before it existed; legacy snapshots go to this series."""
+        columns = {c["name"] for c in inspect(self.engine).get_columns("snapshots")}
+        with self.engine.begin() as conn:
+            if "series" not in columns:
+                conn.execute(text("ALTER TABLE snapshots ADD COLUMN series VARCHAR(1024) NOT NULL DEFAULT ''"))
+            if self.series:
+                mine = conn.execute(select(snapshots.c.id).where(snapshots.c.series == self.series).limit(1)).first()
+                if mine is None:
+                    conn.execute(update(snapshots).where(snapshots.c.series == "").values(series=self.series))
+
+    def _set_aside_damaged(self, exc: SQLAlchemyError, stamp: str) -> Path | None:
+        """Rename a damaged SQLite file (never delete it); None when the failure is another one."""
+        message = str(getattr(exc, "orig", exc)).lower()
+        if not any(word in message for word in ("not a database", "malformed", "file is encrypted",
+                                                "disk image")):
+            return None
+        path = _sqlite_file(self.url)
+        if path is None or not path.is_file():
+            return None
+        try:
+            self.engine.dispose()
+        except Exception:  # noqa: BLE001
+            pass
+        label = "".join(ch if ch.isalnum() else "-" for ch in (stamp or "unknown")).strip("-")
+        kept = path.with_name(f"{path.name}.damaged-{label}")
+        n = 2
+        while os.path.lexists(kept):
+            kept = path.with_name(f"{path.name}.damaged-{label}-{n}")
+            n += 1
+        try:
+            os.replace(path, kept)
+            for extra in ("-journal", "-wal", "-shm"):     # SQLite's side files belong to the damaged one
+                side = path.with_name(path.name + extra)
+                if side.exists():
+                    os.replace(side, kept.with_name(kept.name + extra))
+        except OSError:
+            return None
+        return kept
+
+    def _mine(self) -> Any:
+        """The snapshots this History reads: its series', or all of them for a History opened
+        without one (a reader that does not say which master, e.g. a report on a shared store)."""
+        return snapshots.c.series == self.series if self.series else true()
+
+    def check_writable(self) -> None:
+        """Prove a snapshot can be stored (write, then roll back): OutputError when not."""
+        try:
+            with self.engine.connect() as conn:
+                trans = conn.begin()
+                try:
+                    conn.execute(insert(snapshots).values(as_of=date(1900, 1, 1), taken_at_label="probe",
+                                                          task_count=0, series=self.series))
+                finally:
+                    trans.rollback()
+        except SQLAlchemyError as exc:
+            raise OutputError("history_unwritable", url=_safe_url(self.url),
+                              reason=str(getattr(exc, "orig", exc))) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -135,23 +227,25 @@ class History:
         for view in tasks:
             row = row_of(view)
             if row.task_id:
-                rows.setdefault(row.task_id, row)
+                rows.setdefault(normalize_id(row.task_id), row)
         try:
             with self.engine.begin() as conn:
-                old_ids = [i for (i,) in conn.execute(select(snapshots.c.id).where(snapshots.c.as_of == as_of))]
+                old_ids = [i for (i,) in conn.execute(select(snapshots.c.id).where(
+                    snapshots.c.as_of == as_of, snapshots.c.series == self.series))]
                 if old_ids:
                     conn.execute(delete(snapshot_tasks).where(snapshot_tasks.c.snapshot_id.in_(old_ids)))
                     conn.execute(delete(snapshots).where(snapshots.c.id.in_(old_ids)))
                 result = conn.execute(insert(snapshots).values(as_of=as_of, taken_at_label=label or "",
-                                                               task_count=len(tasks)))
+                                                               task_count=len(tasks), series=self.series))
                 assert result.inserted_primary_key is not None
                 snapshot_id = int(result.inserted_primary_key[0])
-                if rows:
+                stored = list(rows.values())
+                for start in range(0, len(stored), _INSERT_CHUNK):   # chunks: memory stays flat
                     conn.execute(insert(snapshot_tasks), [
                         {"snapshot_id": snapshot_id, "task_id": r.task_id, "title": r.title,
                          "department": r.department, "owner": r.owner, "status": r.status, "due": r.due,
                          "percent": r.percent, "overdue": r.overdue}
-                        for r in rows.values()])
+                        for r in stored[start:start + _INSERT_CHUNK]])
         except SQLAlchemyError as exc:
             raise OutputError("history_store", url=_safe_url(self.url), reason=exc) from exc
         return snapshot_id
@@ -161,14 +255,15 @@ class History:
     def list_snapshots(self) -> list[Snapshot]:
         """Every snapshot, oldest first, without its rows."""
         with self.engine.connect() as conn:
-            found = conn.execute(select(snapshots).order_by(snapshots.c.as_of, snapshots.c.id)).all()
+            found = conn.execute(select(snapshots).where(self._mine())
+                                 .order_by(snapshots.c.as_of, snapshots.c.id)).all()
         return [Snapshot(r.id, r.as_of, r.taken_at_label, r.task_count) for r in found]
 
     def previous_snapshot(self, as_of: date, exclude_id: int | None = None,
                           only_id: int | None = None) -> Snapshot | None:
         """The latest snapshot of a date up to `as_of` (with its rows), or None: called before this
         run stores its own, it is the previous run."""
-        query = select(snapshots).where(snapshots.c.as_of <= as_of)
+        query = select(snapshots).where(snapshots.c.as_of <= as_of, self._mine())
         if only_id is not None:
             query = query.where(snapshots.c.id == only_id)
         if exclude_id is not None:
@@ -178,18 +273,20 @@ class History:
             found = conn.execute(query).first()
             if found is None:
                 return None
-            rows = conn.execute(select(snapshot_tasks).where(snapshot_tasks.c.snapshot_id == found.id)
-                                .order_by(snapshot_tasks.c.id)).all()
-        return Snapshot(found.id, found.as_of, found.taken_at_label, found.task_count,
-                        [SnapshotRow(r.task_id, r.title or "", r.department or "", r.owner or "", r.status or "",
-                                     r.due, r.percent, bool(r.overdue)) for r in rows])
+            result = conn.execute(select(snapshot_tasks).where(snapshot_tasks.c.snapshot_id == found.id)
+                                  .order_by(snapshot_tasks.c.id))
+            # streamed, not .all(); the few departments, owners and statuses are shared strings
+            rows = [SnapshotRow(r.task_id, r.title or "", intern(r.department or ""), intern(r.owner or ""),
+                                intern(r.status or ""), r.due, r.percent, bool(r.overdue)) for r in result]
+        return Snapshot(found.id, found.as_of, found.taken_at_label, found.task_count, rows)
 
     def snapshot_near(self, target: date, before: date) -> Snapshot | None:
         """The snapshot (with its rows) of a date strictly before `before` that is nearest to
         `target` (a week before the as-of date for week-over-week figures); on a tie the
         earlier one. None when there is none."""
         with self.engine.connect() as conn:
-            found = conn.execute(select(snapshots.c.id, snapshots.c.as_of).where(snapshots.c.as_of < before)).all()
+            found = conn.execute(select(snapshots.c.id, snapshots.c.as_of).where(
+                snapshots.c.as_of < before, self._mine())).all()
         if not found:
             return None
         best = min(found, key=lambda r: (abs((r.as_of - target).days), r.as_of, -r.id))
@@ -203,7 +300,7 @@ class History:
             return out
         query = (select(snapshot_tasks.c.task_id, snapshot_tasks.c.due, snapshots.c.as_of)
                  .join(snapshots, snapshots.c.id == snapshot_tasks.c.snapshot_id)
-                 .where(snapshot_tasks.c.due.is_not(None))
+                 .where(snapshot_tasks.c.due.is_not(None), self._mine())
                  .order_by(snapshots.c.as_of, snapshots.c.id))
         with self.engine.connect() as conn:
             for task_id, due, as_of in conn.execute(query):
@@ -226,19 +323,20 @@ def changes_between(old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[Task
         return []
     old: dict[str, SnapshotRow] = {}
     for row in old_rows:
-        old.setdefault(row.task_id, row)
-    new: dict[str, SnapshotRow] = {}
-    late: dict[str, int] = {}
-    for view in tasks:
-        row = row_of(view)
-        if row.task_id and row.task_id not in new:
-            new[row.task_id] = row
-            late[row.task_id] = view.flags.days_late
+        old.setdefault(normalize_id(row.task_id), row)
 
     changes: list[Change] = []
-    for task_id, now in new.items():
-        was = old.get(task_id)
-        base = (task_id, now.title, now.department)
+    seen: set[str] = set()          # keys only: a 170 000-task run keeps no second copy of its rows
+    for view in tasks:
+        now = row_of(view)
+        if not now.task_id:
+            continue
+        key = normalize_id(now.task_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        was = old.get(key)
+        base = (now.task_id, now.title, now.department)
         if was is None:
             changes.append(Change("new", *base, new=now.status))
             continue
@@ -251,12 +349,12 @@ def changes_between(old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[Task
                                              if workdays else (now.due - was.due).days)))
         if now.overdue and not was.overdue:
             changes.append(Change("newly_overdue", *base, old=was.due.isoformat() if was.due else "",
-                                  new=now.due.isoformat() if now.due else "", days_late=late.get(task_id)))
+                                  new=now.due.isoformat() if now.due else "", days_late=view.flags.days_late))
         if now.owner != was.owner:
             changes.append(Change("owner", *base, old=was.owner, new=now.owner))
-    for task_id, was in old.items():
-        if task_id not in new:
-            changes.append(Change("removed", task_id, was.title, was.department, old=was.status))
+    for key, was in old.items():
+        if key not in seen:
+            changes.append(Change("removed", was.task_id, was.title, was.department, old=was.status))
     order = {"new": 0, "completed": 1, "slipped": 2, "newly_overdue": 3, "status": 4, "owner": 5, "removed": 6}
     return sorted(changes, key=lambda c: order.get(c.kind, 9))   # stable: task order within a kind
 
@@ -268,3 +366,15 @@ def _safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:   # noqa: BLE001
         return "the configured URL"
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory ones)."""
+    try:
+        from sqlalchemy.engine import make_url
+        parsed = make_url(url)
+    except Exception:   # noqa: BLE001
+        return None
+    if not parsed.drivername.startswith("sqlite") or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)

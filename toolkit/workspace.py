@@ -45,6 +45,11 @@ max_ratio = 250          # compression ratio of a big part; zip bombs reach 1000
 max_parts = 10000
 max_cells_per_sheet = 2000000
 
+[reading]                # how inputs are read / 读取方式
+include_hidden_sheets = false   # hidden sheets are skipped with a warning / 隐藏工作表默认跳过并提示
+settle_seconds = 2       # a file changed this recently is waited for before it is called damaged / 文件刚被修改时先等待
+settle_max_seconds = 30  # … at most this long, then "still being written" / 最长等待秒数
+
 [email]
 transport = "outbox"     # outbox: write .eml files, no server needed; smtp: send / outbox 写入 .eml 文件；smtp 直接发送
 outbox = ""              # empty: output/outbox / 发件箱文件夹，留空为输出文件夹下的 outbox

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ...inputs.previous_master import FLAG_COLUMNS, FLAGS_TEXT_COLUMN
+from ...inputs.previous_master import FLAG_COLUMNS, FLAGS_TEXT_COLUMN, master_task_key
 from ...present.flags import flag_text
 from ...present.labels import issue_text, kind_of, overload_text
 from ...present.marks import row_mark
 from ...present.palette import FILL_ORDER, FILLS, LINES
 from ...schema import TASKS, ColType
-from .book import MasterBook, clean_text, row_height, wrapped_lines, write_value
+from .book import MasterBook, clean_text, row_height, text_writer, wrapped_lines, write_value
 
 FLAGS_AFTER = "status"        # the Flags column follows Status, so a coloured row says why at once
 FROZEN_COLUMNS = 3            # ID, Project and Task stay in view when scrolling right
@@ -88,7 +88,7 @@ def write_tasks(book: MasterBook) -> None:
     blocked_status = book.t("master.blocked_status")
     extras, carried_headers, carried = book.extra_headers, book.carried_headers, book.carried
     write_string, write_number, write_blank, write_datetime = (
-        ws.write_string, ws.write_number, ws.write_blank, ws.write_datetime)
+        text_writer(ws), ws.write_number, ws.write_blank, ws.write_datetime)
 
     r = 0
     for r, view in enumerate(book.analysis.tasks, start=1):
@@ -161,8 +161,7 @@ def write_tasks(book: MasterBook) -> None:
                 if value is not None or fill is not None:
                     write_value(ws, r, extra_at + i, value, F[kind_of(value)])
         if carried_headers:
-            task_id = values.get("id")
-            kept = carried.get(str(task_id).strip(), {}) if task_id is not None else {}
+            kept = carried.get(master_task_key(record), {})
             for i, header in enumerate(carried_headers):
                 value = kept.get(header)
                 if value is not None or fill is not None:
