@@ -223,11 +223,9 @@ class History:
 
     def store_snapshot(self, as_of: date, tasks: Sequence[TaskView], label: str) -> int:
         """Store the tasks as the snapshot of `as_of` (replacing one of the same date); its id."""
-        rows: dict[str, SnapshotRow] = {}
-        for view in tasks:
-            row = row_of(view)
-            if row.task_id:
-                rows.setdefault(normalize_id(row.task_id), row)
+        # every task with an ID, a repeated ID included (it is a finding, not a reason to count the
+        # task once): reports count a snapshot's tasks as the master did; comparisons take the first
+        stored = [row for row in map(row_of, tasks) if row.task_id]
         try:
             with self.engine.begin() as conn:
                 old_ids = [i for (i,) in conn.execute(select(snapshots.c.id).where(
@@ -239,7 +237,6 @@ class History:
                                                                task_count=len(tasks), series=self.series))
                 assert result.inserted_primary_key is not None
                 snapshot_id = int(result.inserted_primary_key[0])
-                stored = list(rows.values())
                 for start in range(0, len(stored), _INSERT_CHUNK):   # chunks: memory stays flat
                     conn.execute(insert(snapshot_tasks), [
                         {"snapshot_id": snapshot_id, "task_id": r.task_id, "title": r.title,
