@@ -7,11 +7,11 @@ whose bytes equal an earlier input's (a copy, or NFC/NFD twins of one name) is r
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import zipfile
 from pathlib import Path
 
+from ..digest import size_and_sha256
 from ..errors import Bilingual, Finding, Severity
 from ..i18n import TEXT
 
@@ -53,13 +53,7 @@ def own_output_finding(path: Path, label: str, kind: str) -> Finding:
 def content_key(path: Path) -> tuple[int, str] | None:
     """(size, sha-256) of a file's bytes; None when it cannot be read (the reader says why)."""
     try:
-        digest = hashlib.sha256()
-        size = 0
-        with open(path, "rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-                size += len(block)
-        return size, digest.hexdigest()
+        return size_and_sha256(path)
     except OSError:
         return None
 

@@ -22,7 +22,6 @@ The submitter is the department's addresses in Team (`Email` of its members).
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -36,6 +35,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from ..config import Settings
+from ..digest import sha256_of
 from ..errors import FileRejected, Finding, ToolkitError
 from ..i18n import text
 from ..inputs.reader import read_workbook
@@ -58,13 +58,6 @@ def is_skipped(name: str) -> bool:
     """Lock, temporary and hidden files: never taken (Excel, LibreOffice, Word, downloads)."""
     return any(fnmatch(name, pattern) for pattern in SKIPPED_PATTERNS)
 
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # ------------------------------------------------------------------ settling

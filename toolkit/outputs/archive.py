@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import re
 import shutil
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..digest import sha256_of
 from ..errors import OutputError
 from ..i18n import text
 
@@ -34,13 +34,6 @@ def safe_name(name: str) -> str:
     cleaned = _UNSAFE.sub("_", name).strip(" .")
     return cleaned or "_"
 
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
