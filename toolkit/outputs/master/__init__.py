@@ -18,13 +18,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
-
 from ...inputs.previous_master import CarriedColumns
 from ...run import Run
 from .book import MasterBook
 from .changes import write_changes
 from .dashboard import write_dashboard
+from .fast_rows import Workbook
 from .findings import write_findings
 from .registers import (
     write_kpis,
@@ -55,7 +54,7 @@ def write_master(path: Path, run: Run, lang: str, *, carried: CarriedColumns | N
     merged = run.consolidated
     assert merged is not None
     carried = carried or CarriedColumns()
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = Workbook(str(path), WORKBOOK_OPTIONS)
     try:
         book = MasterBook(wb, analysis, list(merged["team"]), list(merged["projects"]), list(merged["lessons"]),
                           list(run.changes), list(run.findings.findings), lang, run.as_of,

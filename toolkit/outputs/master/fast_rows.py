@@ -1,0 +1,255 @@
+"""Row XML written straight into an XlsxWriter worksheet: the Tasks sheet's 2 million cells, fast.
+
+XlsxWriter's public `write_*` calls cost 3–5 µs a cell on the 100 000-task master, almost all
+in its per-cell Python (a tuple per cell, attribute escaping, several regex searches while the
+row is flushed). `RowWriter` has the same `write_string / write_number / write_datetime /
+write_blank / write_boolean / write_value` methods but builds each cell's XML at once with one
+escaping check, and writes each finished row to the worksheet's row file, exactly as XlsxWriter's
+constant-memory mode would (same `<row>` and `<c>` elements, same style indexes, same number
+formatting, same control-character and whitespace handling). `tests/test_fast_rows.py` keeps
+that promise: the sheet XML is byte for byte the one the public API writes, and every cell
+(value, type, format, fill) reads back the same.
+
+Only for a worksheet in constant-memory mode with rows written top to bottom (what the master
+does); anything else gets `PublicRows`, the same interface over the public API. The private
+XlsxWriter attributes used are pinned by the version range in `pyproject.toml`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import _utf16_len, xl_col_to_name
+
+from .book import clean_text
+
+ENABLED = True                      # tests turn it off to compare with the public API
+
+_SUPPORTED = ((3, 1), (4, 0))       # XlsxWriter versions whose row XML this module reproduces
+_EXCEL_1900 = date(1899, 12, 31).toordinal()
+_STRMAX_HALF = 32767 // 2
+# anything that needs more than plain copying: XML escapes, control characters (and XlsxWriter's
+# "_xHHHH_" escape of them), non-characters, leading/trailing whitespace
+_UNPLAIN = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+_CTRL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CTRL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_LEADING, _TRAILING = re.compile(r"^\s"), re.compile(r"\s$")
+
+
+def _version() -> tuple[int, ...]:
+    return tuple(int(p) for p in xlsxwriter.__version__.split(".")[:2] if p.isdigit())
+
+
+def supported(ws: Any) -> bool:
+    """True when `ws` can take row XML directly (constant memory, a known XlsxWriter)."""
+    low, high = _SUPPORTED
+    return (ENABLED and bool(getattr(ws, "constant_memory", False)) and low <= _version() < high
+            and getattr(ws, "excel_version", 2007) == 2007)
+
+
+def row_writer(ws: Any) -> RowWriter | PublicRows:
+    """The fastest writer `ws` supports; call `close()` when the rows are written."""
+    return RowWriter(ws) if supported(ws) else PublicRows(ws)
+
+
+def _inline(string: str) -> str:
+    """The `<is>` content of an inline string cell, as XlsxWriter writes it in constant memory."""
+    if len(string) > _STRMAX_HALF and _utf16_len(string) > 32767:
+        from xlsxwriter.utility import _utf16_truncate
+        string = _utf16_truncate(string, 32767)
+    if _UNPLAIN.search(string) is None:
+        return f"<t>{string}</t>"
+    string = _CTRL_ESCAPE.sub(r"_x005F\1", string)
+    string = _CTRL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", string)
+    string = string.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    if string.startswith("<r>") and string.endswith("</r>"):
+        return string                              # XlsxWriter takes this as rich-string XML
+    preserve = ' xml:space="preserve"' if _LEADING.search(string) or _TRAILING.search(string) else ""
+    string = string.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<t{preserve}>{string}</t>"
+
+
+class RowWriter:
+    """Writes rows of cells as XML into `ws` (constant-memory mode), one row at a time."""
+
+    def __init__(self, ws: Any):
+        self.ws = ws
+        self.row = -1
+        self.cells: list[tuple[int, str]] = []
+        self.letters: list[str] = []
+        self.styles: dict[int, str] = {}
+        self.first_row: int | None = None
+        self.min_col: int | None = None
+        self.max_col: int | None = None
+        self.last_row = -1
+
+    # ------------------------------------------------------------ cells
+
+    def _ref(self, row: int, col: int) -> str:
+        if row != self.row:
+            self._start(row)
+        letters = self.letters
+        while col >= len(letters):
+            letters.append(xl_col_to_name(len(letters)))
+        return f"{letters[col]}{row + 1}"
+
+    def _style(self, fmt: Any, row: int, col: int) -> str:
+        if not fmt:                                 # as XlsxWriter: the row's, else the column's format
+            info = self.ws.row_info.get(row)
+            fmt = info.row_format if info is not None and info.row_format else None
+            if fmt is None and col in self.ws.col_info:
+                fmt = self.ws.col_info[col].column_format
+            if not fmt:
+                return ""
+        key = id(fmt)
+        found = self.styles.get(key)
+        if found is None:
+            found = self.styles[key] = f' s="{fmt._get_xf_index()}"'
+        return found
+
+    def write_string(self, row: int, col: int, string: str, fmt: Any = None) -> None:
+        ref = self._ref(row, col)
+        self.cells.append((col, f'<c r="{ref}"{self._style(fmt, row, col)} t="inlineStr"><is>{_inline(string)}</is></c>'))
+
+    def write_number(self, row: int, col: int, number: float, fmt: Any = None) -> None:
+        ref = self._ref(row, col)
+        self.cells.append((col, f'<c r="{ref}"{self._style(fmt, row, col)}><v>{number:.16G}</v></c>'))
+
+    def write_datetime(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        if type(value) is date:
+            serial: float = float(value.toordinal() - _EXCEL_1900)
+            if serial > 59:
+                serial += 1
+        else:
+            serial = self.ws._convert_date_time(value)
+        if fmt is None:
+            fmt = self.ws.default_date_format
+        self.write_number(row, col, serial, fmt)
+
+    def write_blank(self, row: int, col: int, _blank: Any = None, fmt: Any = None) -> None:
+        if fmt is None:
+            return                                  # XlsxWriter writes no unformatted blank
+        ref = self._ref(row, col)
+        self.cells.append((col, f'<c r="{ref}"{self._style(fmt, row, col)}/>'))
+
+    def write_boolean(self, row: int, col: int, value: bool, fmt: Any = None) -> None:
+        ref = self._ref(row, col)
+        self.cells.append((col, f'<c r="{ref}"{self._style(fmt, row, col)} t="b"><v>{1 if value else 0}</v></c>'))
+
+    def write_value(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        """`book.write_value`: text as text (never a formula), numbers, dates, blanks."""
+        write_value(self, row, col, value, fmt)
+
+    # ------------------------------------------------------------ rows
+
+    def _start(self, row: int) -> None:
+        if row < self.row:
+            raise ValueError("rows must be written top to bottom")
+        self._flush()
+        ws = self.ws
+        if self.first_row is None:
+            self.first_row = row
+            if row > ws.previous_row:
+                ws._write_single_row(row)           # what XlsxWriter holds of an earlier row
+            elif row < ws.previous_row or ws.table:
+                raise ValueError("row already written by XlsxWriter")
+        self.row = row
+
+    def _flush(self) -> None:
+        cells = self.cells
+        if not cells:
+            return
+        cols = [c for c, _ in cells]
+        if any(b <= a for a, b in zip(cols, cols[1:])):
+            cells = sorted(dict(cells).items())     # last write of a cell wins, columns in order
+            cols = [c for c, _ in cells]
+        ws, row = self.ws, self.row
+        ws._write_row(row, None, ws.row_info.get(row))
+        ws.fh.write("".join(xml for _, xml in cells))
+        ws.fh.write("</row>")
+        self.min_col = cols[0] if self.min_col is None else min(self.min_col, cols[0])
+        self.max_col = cols[-1] if self.max_col is None else max(self.max_col, cols[-1])
+        self.last_row = row
+        self.cells = []
+
+    def close(self) -> None:
+        """Write the last row and hand the worksheet back to XlsxWriter (dimensions, next row)."""
+        self._flush()
+        ws = self.ws
+        if self.last_row >= 0:
+            ws._check_dimensions(self.first_row, self.min_col)
+            ws._check_dimensions(self.last_row, self.max_col)
+            ws.previous_row = self.last_row + 1
+        self.row = max(self.row, self.last_row + 1)
+
+
+class PublicRows:
+    """The same interface over XlsxWriter's public API (any mode, any version)."""
+
+    def __init__(self, ws: Any):
+        self.ws = ws
+        self.write_string = ws.write_string
+        self.write_number = ws.write_number
+        self.write_datetime = ws.write_datetime
+        self.write_blank = ws.write_blank
+        self.write_boolean = ws.write_boolean
+
+    def write_value(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        write_value(self, row, col, value, fmt)
+
+    def close(self) -> None:
+        pass
+
+
+def write_value(out: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """`book.write_value` over a row writer (the same rules, the same calls)."""
+    if value is None or value == "":
+        if fmt is not None:
+            out.write_blank(row, col, None, fmt)
+        return
+    t = type(value)
+    if t is str:
+        out.write_string(row, col, clean_text(value), fmt)
+    elif t is float or t is int:
+        if math.isfinite(value):
+            out.write_number(row, col, float(value), fmt)
+        else:
+            out.write_string(row, col, str(value), fmt)
+    elif isinstance(value, str):
+        out.write_string(row, col, clean_text(value), fmt)
+    elif isinstance(value, bool):
+        out.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float, Decimal)):
+        number = float(value)
+        if math.isfinite(number):
+            out.write_number(row, col, number, fmt)
+        else:
+            out.write_string(row, col, str(value), fmt)
+    elif isinstance(value, (datetime, date, time)):
+        out.write_datetime(row, col, value, fmt)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        out.write_string(row, col, clean_text(", ".join(str(v) for v in value)), fmt)
+    else:
+        out.write_string(row, col, clean_text(str(value)), fmt)
+
+
+DEFLATE_LEVEL = 1   # zlib level of the master's parts: 1 is ~2× faster than the default 6, file ~15 % bigger
+
+
+class Workbook(xlsxwriter.Workbook):
+    """An XlsxWriter workbook zipped at `DEFLATE_LEVEL` instead of zlib's default level 6."""
+
+    def _store_workbook(self) -> None:
+        import functools
+        import xlsxwriter.workbook as module
+
+        plain = module.ZipFile
+        module.ZipFile = functools.partial(plain, compresslevel=DEFLATE_LEVEL)  # type: ignore[misc]
+        try:
+            super()._store_workbook()
+        finally:
+            module.ZipFile = plain  # type: ignore[misc]
