@@ -40,6 +40,7 @@ def _write(path: Path, fast: bool) -> None:
         out.write_value(r, 1, VALUES[r % len(VALUES)], date_fmt if r % 2 else None)
         out.write_blank(r, 2, None, red if r % 3 else None)
         out.write_value(r, 3, text or None)          # no format: the column's, or the row's
+        out.write_text(r, 6, text + "\x7f\ud800", red)
         out.write_number(r, 5, r * 1.5, bold)
         out.write_string(r, 4, "out of order", bold)
         out.write_number(r, 5, r * 2.5, red)          # written twice: the last one counts

@@ -32,9 +32,12 @@ ENABLED = True                      # tests turn it off to compare with the publ
 _SUPPORTED = ((3, 1), (4, 0))       # XlsxWriter versions whose row XML this module reproduces
 _EXCEL_1900 = date(1899, 12, 31).toordinal()
 _STRMAX_HALF = 32767 // 2
+_INF, _NINF = math.inf, -math.inf
 # anything that needs more than plain copying: XML escapes, control characters (and XlsxWriter's
 # "_xHHHH_" escape of them), non-characters, leading/trailing whitespace
 _UNPLAIN = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+# what `book.clean_text` would change too (DEL, lone surrogates)
+_UNCLEAN = re.compile(r"[&<>\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 _CTRL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CTRL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _LEADING, _TRAILING = re.compile(r"^\s"), re.compile(r"\s$")
@@ -76,26 +79,31 @@ def _inline(string: str) -> str:
 class RowWriter:
     """Writes rows of cells as XML into `ws` (constant-memory mode), one row at a time."""
 
+    BATCH = 256                                     # rows joined into one write to the row file
+
     def __init__(self, ws: Any):
         self.ws = ws
         self.row = -1
+        self.rowref = ""                            # "N" of the current row (1-based)
         self.cells: list[tuple[int, str]] = []
-        self.letters: list[str] = []
+        self.letters = [xl_col_to_name(c) for c in range(256)]
         self.styles: dict[int, str] = {}
+        self.pending: list[str] = []
         self.first_row: int | None = None
         self.min_col: int | None = None
         self.max_col: int | None = None
         self.last_row = -1
+        self.plain_rows = (ws.default_row_height == ws.original_row_height)
 
     # ------------------------------------------------------------ cells
 
-    def _ref(self, row: int, col: int) -> str:
+    def _slow_ref(self, row: int, col: int) -> str:
         if row != self.row:
             self._start(row)
         letters = self.letters
         while col >= len(letters):
             letters.append(xl_col_to_name(len(letters)))
-        return f"{letters[col]}{row + 1}"
+        return letters[col] + self.rowref
 
     def _style(self, fmt: Any, row: int, col: int) -> str:
         if not fmt:                                 # as XlsxWriter: the row's, else the column's format
@@ -112,12 +120,33 @@ class RowWriter:
         return found
 
     def write_string(self, row: int, col: int, string: str, fmt: Any = None) -> None:
-        ref = self._ref(row, col)
-        self.cells.append((col, f'<c r="{ref}"{self._style(fmt, row, col)} t="inlineStr"><is>{_inline(string)}</is></c>'))
+        ref = (self.letters[col] + self.rowref) if row == self.row and col < 256 else self._slow_ref(row, col)
+        style = self.styles.get(id(fmt)) if fmt else None
+        if style is None:
+            style = self._style(fmt, row, col)
+        if len(string) > _STRMAX_HALF or _UNPLAIN.search(string) is not None:
+            text = _inline(string)
+        else:
+            text = f"<t>{string}</t>"
+        self.cells.append((col, f'<c r="{ref}"{style} t="inlineStr"><is>{text}</is></c>'))
+
+    def write_text(self, row: int, col: int, string: str, fmt: Any = None) -> None:
+        """`write_string(row, col, clean_text(string), fmt)` with one check for the plain case."""
+        if len(string) > _STRMAX_HALF or _UNCLEAN.search(string) is not None:
+            self.write_string(row, col, clean_text(string), fmt)
+            return
+        ref = (self.letters[col] + self.rowref) if row == self.row and col < 256 else self._slow_ref(row, col)
+        style = self.styles.get(id(fmt)) if fmt else None
+        if style is None:
+            style = self._style(fmt, row, col)
+        self.cells.append((col, f'<c r="{ref}"{style} t="inlineStr"><is><t>{string}</t></is></c>'))
 
     def write_number(self, row: int, col: int, number: float, fmt: Any = None) -> None:
-        ref = self._ref(row, col)
-        self.cells.append((col, f'<c r="{ref}"{self._style(fmt, row, col)}><v>{number:.16G}</v></c>'))
+        ref = (self.letters[col] + self.rowref) if row == self.row and col < 256 else self._slow_ref(row, col)
+        style = self.styles.get(id(fmt)) if fmt else None
+        if style is None:
+            style = self._style(fmt, row, col)
+        self.cells.append((col, f'<c r="{ref}"{style}><v>{number:.16G}</v></c>'))
 
     def write_datetime(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
         if type(value) is date:
@@ -133,16 +162,25 @@ class RowWriter:
     def write_blank(self, row: int, col: int, _blank: Any = None, fmt: Any = None) -> None:
         if fmt is None:
             return                                  # XlsxWriter writes no unformatted blank
-        ref = self._ref(row, col)
-        self.cells.append((col, f'<c r="{ref}"{self._style(fmt, row, col)}/>'))
+        ref = (self.letters[col] + self.rowref) if row == self.row and col < 256 else self._slow_ref(row, col)
+        style = self.styles.get(id(fmt))
+        if style is None:
+            style = self._style(fmt, row, col)
+        self.cells.append((col, f'<c r="{ref}"{style}/>'))
 
     def write_boolean(self, row: int, col: int, value: bool, fmt: Any = None) -> None:
-        ref = self._ref(row, col)
+        ref = self._slow_ref(row, col)
         self.cells.append((col, f'<c r="{ref}"{self._style(fmt, row, col)} t="b"><v>{1 if value else 0}</v></c>'))
 
     def write_value(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
         """`book.write_value`: text as text (never a formula), numbers, dates, blanks."""
-        write_value(self, row, col, value, fmt)
+        t = type(value)
+        if t is str and value:
+            self.write_text(row, col, value, fmt)
+        elif t is float and value == value and value not in (_INF, _NINF):
+            self.write_number(row, col, value, fmt)
+        else:
+            write_value(self, row, col, value, fmt)
 
     # ------------------------------------------------------------ rows
 
@@ -158,33 +196,51 @@ class RowWriter:
             elif row < ws.previous_row or ws.table:
                 raise ValueError("row already written by XlsxWriter")
         self.row = row
+        self.rowref = str(row + 1)
 
     def _flush(self) -> None:
         cells = self.cells
         if not cells:
             return
-        cols = [c for c, _ in cells]
-        if any(b <= a for a, b in zip(cols, cols[1:])):
-            cells = sorted(dict(cells).items())     # last write of a cell wins, columns in order
+        first, last = cells[0][0], cells[-1][0]
+        if len(cells) > 1:
             cols = [c for c, _ in cells]
+            if any(b <= a for a, b in zip(cols, cols[1:])):
+                cells = sorted(dict(cells).items())  # last write of a cell wins, columns in order
+                first, last = cells[0][0], cells[-1][0]
         ws, row = self.ws, self.row
-        ws._write_row(row, None, ws.row_info.get(row))
-        ws.fh.write("".join(xml for _, xml in cells))
-        ws.fh.write("</row>")
-        self.min_col = cols[0] if self.min_col is None else min(self.min_col, cols[0])
-        self.max_col = cols[-1] if self.max_col is None else max(self.max_col, cols[-1])
+        if self.plain_rows and row not in ws.row_info:
+            self.pending.append(f'<row r="{self.rowref}">')
+        else:
+            self._write_pending()
+            ws._write_row(row, None, ws.row_info.get(row))
+        self.pending.append("".join([xml for _, xml in cells]))
+        self.pending.append("</row>")
+        if len(self.pending) >= 3 * self.BATCH:
+            self._write_pending()
+        if self.min_col is None or first < self.min_col:
+            self.min_col = first
+        if self.max_col is None or last > self.max_col:
+            self.max_col = last
         self.last_row = row
         self.cells = []
+
+    def _write_pending(self) -> None:
+        if self.pending:
+            self.ws.fh.write("".join(self.pending))
+            self.pending = []
 
     def close(self) -> None:
         """Write the last row and hand the worksheet back to XlsxWriter (dimensions, next row)."""
         self._flush()
+        self._write_pending()
         ws = self.ws
         if self.last_row >= 0:
             ws._check_dimensions(self.first_row, self.min_col)
             ws._check_dimensions(self.last_row, self.max_col)
             ws.previous_row = self.last_row + 1
         self.row = max(self.row, self.last_row + 1)
+        self.rowref = str(self.row + 1)
 
 
 class PublicRows:
@@ -197,6 +253,9 @@ class PublicRows:
         self.write_datetime = ws.write_datetime
         self.write_blank = ws.write_blank
         self.write_boolean = ws.write_boolean
+
+    def write_text(self, row: int, col: int, string: str, fmt: Any = None) -> None:
+        self.ws.write_string(row, col, clean_text(string), fmt)
 
     def write_value(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
         write_value(self, row, col, value, fmt)
@@ -213,7 +272,7 @@ def write_value(out: Any, row: int, col: int, value: Any, fmt: Any = None) -> No
         return
     t = type(value)
     if t is str:
-        out.write_string(row, col, clean_text(value), fmt)
+        out.write_text(row, col, value, fmt)
     elif t is float or t is int:
         if math.isfinite(value):
             out.write_number(row, col, float(value), fmt)
