@@ -1,0 +1,256 @@
+"""Task flags and workload computed column-wise (numpy): the same results as `flag_task`,
+`flag_blocked` and `flag_overload`, about ten times faster on 100 000 tasks.
+
+The rules are those of `toolkit.analyze` (see its docstring); this module only computes them
+on arrays. Working days come from a running count over the calendar's days (one array for the
+span of dates the tasks touch), so `workdays_between(a, b)` is `count[b] - count[a]`. Floating
+point is computed in the same order as the row-wise code (the same divisions and products per
+task; hours summed per owner-week in task order by `np.add.at`), so the figures are identical,
+not just close: `tests/test_columnar_analysis.py` compares every flag and owner-week with the
+row-wise functions.
+
+`flag_tasks` returns None when the data is outside what the arrays cover (dates spanning more
+than `MAX_SPAN_YEARS`), and `analyze()` then uses the row-wise functions.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Sequence
+
+import numpy as np
+
+from ..calendar import WorkCalendar
+from ..config import Thresholds
+from ..model import Record
+from ..results import OverloadNote, OwnerWeek, TaskFlags, TaskView
+from ..schema import CLOSED_STATUSES
+from .tasks import EPS, flag_blocked, task_id_of
+from .workload import WEEK, _leave_days_by_week, _monday, _team_members
+
+MAX_SPAN_YEARS = 40          # wider spans of dates (typos like 2206) take the row-wise path
+MIN_TASKS = 2_000            # below this the row-wise code is as fast
+
+
+class _Days:
+    """Working days as a running count over [first, last] ordinals."""
+
+    def __init__(self, cal: WorkCalendar, first_year: int, last_year: int):
+        flags = b"".join(cal._year(y).flags for y in range(first_year, last_year + 1))
+        self.base = date(first_year, 1, 1).toordinal()
+        self.count = np.concatenate(([0], np.cumsum(np.frombuffer(flags, dtype=np.uint8), dtype=np.int64)))
+
+    def between(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Working days d with start <= d < end, elementwise (0 when end <= start)."""
+        count = self.count
+        got = count[end - self.base] - count[start - self.base]
+        return np.where(end > start, got, 0)
+
+
+def flag_tasks(tasks: Sequence[Record], team: Sequence[Record], cal: WorkCalendar, th: Thresholds,
+               as_of: date) -> tuple[list[TaskView], list[OwnerWeek]] | None:
+    """The TaskViews (all flags) and the owner-weeks of `tasks`, or None to use the row-wise path."""
+    n = len(tasks)
+    if n < MIN_TASKS:
+        return None
+    # one pass over the records for the values the rules need
+    today = as_of.toordinal()
+    start_o = np.full(n, today, dtype=np.int64)          # a missing date reads as today (masked out)
+    due_o = np.full(n, today, dtype=np.int64)
+    has_start = np.zeros(n, dtype=bool)
+    has_due = np.zeros(n, dtype=bool)
+    open_ = np.zeros(n, dtype=bool)
+    percent = np.zeros(n, dtype=np.float64)
+    hours = np.full(n, float(th.default_hours), dtype=np.float64)
+    owners: list[str] = [""] * n
+    closed = CLOSED_STATUSES
+    for i, record in enumerate(tasks):
+        values = record.values
+        if values.get("status") in closed:
+            continue
+        open_[i] = True
+        start, due = values.get("start"), values.get("due")
+        if start is not None:
+            start_o[i] = start.toordinal()
+            has_start[i] = True
+        if due is not None:
+            due_o[i] = due.toordinal()
+            has_due[i] = True
+        value = values.get("percent")
+        if value is not None:
+            percent[i] = float(value)
+        value = values.get("hours")
+        if value is not None:
+            hours[i] = float(value)
+        value = values.get("owner")
+        if value is not None:
+            owners[i] = str(value).strip()
+
+    years = [as_of.year]
+    for column, has in ((start_o, has_start), (due_o, has_due)):
+        if has.any():
+            picked = column[has]
+            years += [date.fromordinal(int(picked.min())).year, date.fromordinal(int(picked.max())).year]
+    first_year, last_year = min(years), max(years) + 1          # +1: due + 1 day, the week after
+    if last_year - first_year > MAX_SPAN_YEARS or first_year < 2 or last_year > 9998:
+        return None
+    days = _Days(cal, first_year - 1, last_year)
+
+    percent = np.minimum(np.maximum(percent, 0.0), 100.0)
+    remaining = np.where(open_, np.maximum(hours, 0.0) * (1.0 - percent / 100.0), 0.0)
+
+    due_open = open_ & has_due
+    overdue = due_open & (due_o < today)
+    days_late = np.where(overdue, days.between(due_o + 1, np.full(n, today + 1)), 0)
+    ahead = due_open & ~overdue
+    days_left = days.between(np.full(n, today + 1), due_o + 1)
+    due_soon = ahead & (days_left <= th.due_soon_days)
+
+    judged = due_open & has_start & (start_o <= today)
+    total = days.between(start_o, due_o + 1)
+    elapsed = days.between(start_o, np.full(n, today))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = np.where(total > 0, 100.0 * elapsed / np.where(total > 0, total, 1),
+                            np.where(today > due_o, 100.0, 0.0))
+    expected = np.minimum(np.maximum(expected, 0.0), 100.0)
+    points = expected - percent
+    behind = judged & (points >= th.behind_points - EPS)
+
+    views: list[TaskView] = []
+    append = views.append
+    o_l, dl_l, ds_l, dleft_l = overdue.tolist(), days_late.tolist(), due_soon.tolist(), days_left.tolist()
+    ahead_l, judged_l, exp_l, pts_l = ahead.tolist(), judged.tolist(), expected.tolist(), points.tolist()
+    beh_l, rem_l, open_l = behind.tolist(), remaining.tolist(), open_.tolist()
+    for i, record in enumerate(tasks):
+        flags = TaskFlags()
+        if open_l[i]:
+            flags.remaining_hours = rem_l[i]
+            if o_l[i]:
+                flags.overdue = True
+                flags.days_late = dl_l[i]
+            elif ahead_l[i]:
+                flags.days_left = dleft_l[i]
+                flags.due_soon = ds_l[i]
+            if judged_l[i]:
+                flags.expected_percent = exp_l[i]
+                flags.behind_points = pts_l[i]
+                flags.behind = beh_l[i]
+        append(TaskView(record, flags))
+    flag_blocked(views)
+    workload = _overload(views, owners, remaining, due_open, overdue, has_start, start_o, due_o, days, team,
+                         cal, th, as_of)
+    return views, workload
+
+
+def _overload(views: list[TaskView], owners: list[str], remaining: np.ndarray, due_open: np.ndarray,
+              overdue: np.ndarray, has_start: np.ndarray, start_o: np.ndarray, due_o: np.ndarray, days: _Days,
+              team: Sequence[Record], cal: WorkCalendar, th: Thresholds, as_of: date) -> list[OwnerWeek]:
+    """`flag_overload` on arrays (same spreading, same sums in the same order)."""
+    today = as_of.toordinal()
+    n = len(views)
+    has_owner = np.fromiter((bool(o) for o in owners), dtype=bool, count=n)
+    take = due_open & has_owner & (remaining > 0)
+    # Monday ordinals: date.weekday() of ordinal o is (o + 6) % 7
+    this_week = today - (today + 6) % 7
+    first = np.where(has_start & (start_o >= today), start_o, today)
+    total = days.between(first, due_o + 1)
+    first_monday = first - (first + 6) % 7
+    last_monday = due_o - (due_o + 6) % 7
+
+    whole_week = np.where(overdue, this_week, np.where(total == 0, last_monday, first_monday))
+    whole = take & (overdue | (total == 0) | (first_monday == last_monday))
+    spread = take & ~whole
+
+    # one entry per (task, week): whole tasks once, spread tasks once per week of their window
+    idx_w = np.nonzero(whole)[0]
+    idx_s = np.nonzero(spread)[0]
+    weeks_s = (last_monday[idx_s] - first_monday[idx_s]) // 7 + 1
+    rep = np.repeat(idx_s, weeks_s)
+    k = np.arange(rep.size) - np.repeat(np.cumsum(weeks_s) - weeks_s, weeks_s)
+    monday_s = first_monday[rep] + 7 * k
+    lo = np.maximum(monday_s, first[rep])
+    hi = np.minimum(monday_s + 7, due_o[rep] + 1)
+    wdays = days.between(lo, hi)
+    per_day = remaining[rep] / total[rep]
+    hours_s = per_day * wdays
+    keep = wdays > 0
+
+    task = np.concatenate((idx_w, rep[keep]))
+    monday = np.concatenate((whole_week[idx_w], monday_s[keep]))
+    hours = np.concatenate((remaining[idx_w], hours_s[keep]))
+    order = np.lexsort((monday, task))                     # task order, then week order
+    task, monday, hours = task[order], monday[order], hours[order]
+
+    # group by (owner, monday), summing in task order
+    owner_codes: dict[str, int] = {}
+    codes = np.fromiter((owner_codes.setdefault(owners[t], len(owner_codes)) for t in task.tolist()),
+                        dtype=np.int64, count=task.size)
+    keys = codes * 10_000_000 + monday
+    unique, group = np.unique(keys, return_inverse=True)
+    sums = np.zeros(unique.size, dtype=np.float64)
+    np.add.at(sums, group, hours)
+
+    names = list(owner_codes)
+    members = _team_members(team, th.default_capacity)
+    leave_cache: dict[str, dict[date, int]] = {}
+    labels: dict[int, tuple[date, str]] = {}
+    members_of_group: list[list[int]] = [[] for _ in range(unique.size)]
+    for t, g in zip(task.tolist(), group.tolist()):
+        members_of_group[g].append(t)
+    cells = []
+    for g, key in enumerate(unique.tolist()):
+        owner, mon = names[key // 10_000_000], key % 10_000_000
+        found = labels.get(mon)
+        if found is None:
+            d = date.fromordinal(mon)
+            found = labels[mon] = (d, d.strftime("%G-W%V"))
+        cells.append((owner, found[0], found[1], g))
+    cells.sort(key=lambda c: (c[0], c[1]))                 # by owner, then week (as sorted(load))
+
+    sums_l = sums.tolist()
+    weeks: list[OwnerWeek] = []
+    week_of_group: dict[int, OwnerWeek] = {}
+    for owner, monday_d, label, g in cells:
+        member = members.get(owner)
+        capacity = th.default_capacity if member is None else member.capacity
+        if member is not None and member.leave:
+            if owner not in leave_cache:
+                leave_cache[owner] = _leave_days_by_week(member.leave, cal)
+            on_leave = leave_cache[owner].get(monday_d, 0)
+            working = cal.workdays_between(monday_d, monday_d + WEEK)
+            if on_leave and working:
+                capacity *= 1.0 - min(on_leave, working) / working
+        week = OwnerWeek(owner, label, monday_d, sums_l[g], capacity,
+                         [task_id_of(views[t].record) for t in members_of_group[g]],
+                         overload_ratio=th.overload_ratio)
+        weeks.append(week)
+        week_of_group[g] = week
+
+    notes: dict[int, list[OverloadNote]] = defaultdict(list)
+    for t, g in zip(task.tolist(), group.tolist()):         # task order, weeks in order
+        week = week_of_group[g]
+        if week.overloaded:
+            notes[t].append(OverloadNote(week.owner, week.week, week.hours, week.capacity))
+    for t, found in notes.items():
+        flags = views[t].flags
+        flags.overloaded = True
+        flags.overloads = found
+    return weeks
+
+
+def open_years(views: Sequence[TaskView]) -> set[int]:
+    """Years of the start and due dates of open tasks (for the calendar coverage warning)."""
+    touched: set[int] = set()
+    closed = CLOSED_STATUSES
+    for view in views:
+        values = view.record.values
+        if values.get("status") in closed:
+            continue
+        for key in ("start", "due"):
+            value = values.get(key)
+            if isinstance(value, date):
+                touched.add(value.year)
+    return touched
+
+
+__all__ = ["flag_tasks", "open_years"]
