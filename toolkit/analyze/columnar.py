@@ -25,7 +25,7 @@ from ..config import Thresholds
 from ..model import Record
 from ..results import OverloadNote, OwnerWeek, TaskFlags, TaskView
 from ..schema import CLOSED_STATUSES
-from .tasks import EPS, flag_blocked, task_id_of
+from .tasks import EPS
 from .workload import WEEK, _leave_days_by_week, _monday, _team_members
 
 MAX_SPAN_YEARS = 40          # wider spans of dates (typos like 2206) take the row-wise path
@@ -53,38 +53,28 @@ def flag_tasks(tasks: Sequence[Record], team: Sequence[Record], cal: WorkCalenda
     n = len(tasks)
     if n < MIN_TASKS:
         return None
-    # one pass over the records for the values the rules need
+    # the values the rules need, a column at a time
     today = as_of.toordinal()
-    start_o = np.full(n, today, dtype=np.int64)          # a missing date reads as today (masked out)
-    due_o = np.full(n, today, dtype=np.int64)
-    has_start = np.zeros(n, dtype=bool)
-    has_due = np.zeros(n, dtype=bool)
-    open_ = np.zeros(n, dtype=bool)
-    percent = np.zeros(n, dtype=np.float64)
-    hours = np.full(n, float(th.default_hours), dtype=np.float64)
-    owners: list[str] = [""] * n
+    vals = [record.values for record in tasks]
     closed = CLOSED_STATUSES
-    for i, record in enumerate(tasks):
-        values = record.values
-        if values.get("status") in closed:
-            continue
-        open_[i] = True
-        start, due = values.get("start"), values.get("due")
-        if start is not None:
-            start_o[i] = start.toordinal()
-            has_start[i] = True
-        if due is not None:
-            due_o[i] = due.toordinal()
-            has_due[i] = True
-        value = values.get("percent")
-        if value is not None:
-            percent[i] = float(value)
-        value = values.get("hours")
-        if value is not None:
-            hours[i] = float(value)
-        value = values.get("owner")
-        if value is not None:
-            owners[i] = str(value).strip()
+    statuses = [v.get("status") for v in vals]
+    open_l = [status not in closed for status in statuses]
+    open_ = np.array(open_l, dtype=bool)
+    starts = [v.get("start") if o else None for v, o in zip(vals, open_l)]
+    dues = [v.get("due") if o else None for v, o in zip(vals, open_l)]
+    has_start = np.array([d is not None for d in starts], dtype=bool)
+    has_due = np.array([d is not None for d in dues], dtype=bool)
+    # a missing date reads as today (masked out wherever it matters)
+    start_o = np.array([today if d is None else d.toordinal() for d in starts], dtype=np.int64)
+    due_o = np.array([today if d is None else d.toordinal() for d in dues], dtype=np.int64)
+    percent = np.array([0.0 if p is None else float(p) for p in (v.get("percent") for v in vals)],
+                       dtype=np.float64)
+    default_hours = float(th.default_hours)
+    hours = np.array([default_hours if h is None else float(h) for h in (v.get("hours") for v in vals)],
+                     dtype=np.float64)
+    owners = [("" if w is None else str(w).strip()) if o else "" for w, o in
+              zip((v.get("owner") for v in vals), open_l)]
+    ids = ["" if i is None else str(i).strip() for i in (v.get("id") for v in vals)]
 
     years = [as_of.year]
     for column, has in ((start_o, has_start), (due_o, has_due)):
@@ -116,33 +106,46 @@ def flag_tasks(tasks: Sequence[Record], team: Sequence[Record], cal: WorkCalenda
     points = expected - percent
     behind = judged & (points >= th.behind_points - EPS)
 
-    views: list[TaskView] = []
-    append = views.append
     o_l, dl_l, ds_l, dleft_l = overdue.tolist(), days_late.tolist(), due_soon.tolist(), days_left.tolist()
     ahead_l, judged_l, exp_l, pts_l = ahead.tolist(), judged.tolist(), expected.tolist(), points.tolist()
-    beh_l, rem_l, open_l = behind.tolist(), remaining.tolist(), open_.tolist()
-    for i, record in enumerate(tasks):
-        flags = TaskFlags()
-        if open_l[i]:
-            flags.remaining_hours = rem_l[i]
-            if o_l[i]:
-                flags.overdue = True
-                flags.days_late = dl_l[i]
-            elif ahead_l[i]:
-                flags.days_left = dleft_l[i]
-                flags.due_soon = ds_l[i]
-            if judged_l[i]:
-                flags.expected_percent = exp_l[i]
-                flags.behind_points = pts_l[i]
-                flags.behind = beh_l[i]
-        append(TaskView(record, flags))
-    flag_blocked(views)
-    workload = _overload(views, owners, remaining, due_open, overdue, has_start, start_o, due_o, days, team,
+    beh_l, rem_l = behind.tolist(), remaining.tolist()
+    blocked_by = _blocked_by(vals, ids, open_l, o_l)
+    views = [TaskView(record, TaskFlags(
+        overdue=o_l[i], days_late=dl_l[i] if o_l[i] else 0,
+        due_soon=ds_l[i], days_left=dleft_l[i] if ahead_l[i] else None,
+        behind=beh_l[i], expected_percent=exp_l[i] if judged_l[i] else None,
+        behind_points=pts_l[i] if judged_l[i] else None,
+        blocked=(statuses[i] == "blocked" or bool(blocked_by.get(i))) if open_l[i] else False,
+        blocked_by=list(blocked_by.get(i, ())), remaining_hours=rem_l[i] if open_l[i] else 0.0))
+        for i, record in enumerate(tasks)]
+    workload = _overload(views, ids, owners, remaining, due_open, overdue, has_start, start_o, due_o, days, team,
                          cal, th, as_of)
     return views, workload
 
 
-def _overload(views: list[TaskView], owners: list[str], remaining: np.ndarray, due_open: np.ndarray,
+def _blocked_by(vals: list[dict], ids: list[str], open_l: list[bool], overdue: list[bool]) -> dict[int, list[str]]:
+    """`flag_blocked`'s overdue dependencies of each open task (first task of an ID wins)."""
+    by_id: dict[str, int] = {}
+    for i, task_id in enumerate(ids):
+        by_id.setdefault(task_id, i)
+    found: dict[int, list[str]] = {}
+    for i, v in enumerate(vals):
+        deps = v.get("depends_on")
+        if not deps or not open_l[i]:
+            continue
+        own = ids[i]
+        blockers: list[str] = []
+        for dep in deps:
+            dep_id = str(dep).strip()
+            other = by_id.get(dep_id)
+            if other is not None and dep_id != own and overdue[other] and dep_id not in blockers:
+                blockers.append(dep_id)
+        if blockers:
+            found[i] = blockers
+    return found
+
+
+def _overload(views: list[TaskView], ids: list[str], owners: list[str], remaining: np.ndarray, due_open: np.ndarray,
               overdue: np.ndarray, has_start: np.ndarray, start_o: np.ndarray, due_o: np.ndarray, days: _Days,
               team: Sequence[Record], cal: WorkCalendar, th: Thresholds, as_of: date) -> list[OwnerWeek]:
     """`flag_overload` on arrays (same spreading, same sums in the same order)."""
@@ -221,7 +224,7 @@ def _overload(views: list[TaskView], owners: list[str], remaining: np.ndarray, d
             if on_leave and working:
                 capacity *= 1.0 - min(on_leave, working) / working
         week = OwnerWeek(owner, label, monday_d, sums_l[g], capacity,
-                         [task_id_of(views[t].record) for t in members_of_group[g]],
+                         [ids[t] for t in members_of_group[g]],
                          overload_ratio=th.overload_ratio)
         weeks.append(week)
         week_of_group[g] = week
