@@ -75,7 +75,7 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
     from .analyze import analyze
     from .consolidate import consolidate
     from .history import History
-    from .inputs.previous_master import read_carried_columns
+    from .inputs.previous_master import drop_known, read_carried_columns
     from .outputs.master import write_master
     from .outputs.safe_output import publish, run_lock
 
@@ -87,6 +87,8 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
     except OSError as exc:   # a path component is a file, or the folder cannot be made
         raise OutputError("output_not_writable", folder=output.parent, reason=exc.strerror or exc) from exc
     with run_lock(output.parent, timeout=lock_timeout), History(url) as history:
+        # the old master's hand-added columns first, before the inputs are in memory (peaks apart)
+        carried_before = read_carried_columns(output, set())
         run = run_validation(paths, settings, as_of, progress, on_count)
         run.consolidated = merged = consolidate(run.batch)
         run.analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],
@@ -99,7 +101,7 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
             workdays = WorkCalendar.from_settings(settings.calendar).workdays_between
             run.changes = history.changes_between(previous.rows, run.analysis.tasks, as_of, workdays)
             run.compared_with = SnapshotRef(previous.as_of, previous.label)
-        carried = read_carried_columns(output, set(merged.extra_task_headers))
+        carried = drop_known(carried_before, merged.extra_task_headers)
 
         def write(target: Path) -> None:
             write_master(target, run, language, carried=carried)

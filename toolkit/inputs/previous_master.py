@@ -6,6 +6,8 @@ a Task ID occurs twice, both rows get the values of its first occurrence in the 
 """
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ import python_calamine as calamine
 
 from .. import i18n
 from ..schema import TASKS, normalize_header
+from .sheet_head import first_rows
 
 # the toolkit's own columns of the Tasks sheet (keys of i18n.TEXT), never carried
 FLAG_COLUMNS = ("master.col.overdue", "master.col.due_soon", "master.col.behind",
@@ -51,24 +54,67 @@ def read_carried_columns(master_path: Path, known_headers: set[str]) -> CarriedC
     path = Path(master_path)
     if not path.is_file():
         return CarriedColumns()
+    names = {normalize_header(TASKS.en), normalize_header(TASKS.zh)}
+    skip = toolkit_task_headers() | {normalize_header(h) for h in known_headers}
+    # the header first, streamed: most masters have no hand-added column, and reading the whole
+    # Tasks sheet to find that out costs seconds and ~180 MB on 100 000 tasks
+    head = first_rows(path, lambda name: normalize_header(name) in names)
+    if head is not None and _columns(head[1], skip) is None:
+        return CarriedColumns()
     try:
         wb = calamine.CalamineWorkbook.from_path(str(path))
-        names = {normalize_header(TASKS.en), normalize_header(TASKS.zh)}
         sheet_name = next((n for n in wb.sheet_names if normalize_header(n) in names), None)
         if sheet_name is None:
             return CarriedColumns()
-        rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        rows = wb.get_sheet_by_name(sheet_name).iter_rows()
+        head_rows = [row for _, row in zip(range(30), rows)]
     except Exception:   # an unreadable old master must not stop the new one  # noqa: BLE001
         return CarriedColumns()
+    found = _columns(head_rows, skip)
+    if found is None:
+        return CarriedColumns()
+    header_index, id_col, carried_cols = found
+    carried: dict[str, dict] = {}
+    try:
+        for row in itertools.chain(head_rows[header_index + 1:], rows):   # row by row: never the whole sheet
+            if id_col >= len(row):
+                continue
+            task_id = _id_text(row[id_col])
+            if not task_id or task_id in carried:
+                continue
+            kept = {header: _plain(row[i]) for i, header in carried_cols
+                    if i < len(row) and row[i] is not None and row[i] != ""}
+            if kept:
+                carried[task_id] = kept
+    except Exception:   # noqa: BLE001 - as above
+        return CarriedColumns()
+    return CarriedColumns([h for _, h in carried_cols], carried)
 
+
+def drop_known(carried: CarriedColumns, known_headers: Iterable[str]) -> CarriedColumns:
+    """`carried` without the columns `known_headers` names (the teams' own extra columns, known
+    only once the inputs are read): the same as passing them to `read_carried_columns`."""
+    known = {normalize_header(h) for h in known_headers}
+    headers = [h for h in carried.headers if normalize_header(h) not in known]
+    if len(headers) == len(carried.headers):
+        return carried
+    values = {}
+    for task_id, kept in carried.values.items():
+        left = {h: v for h, v in kept.items() if normalize_header(h) not in known}
+        if left:
+            values[task_id] = left
+    return CarriedColumns(headers, values)
+
+
+def _columns(rows: list[list[Any]], skip: set[str]) -> tuple[int, int, list[tuple[int, str]]] | None:
+    """(header row index, Task ID column, [(column, header)] to carry) or None: nothing to carry."""
     id_names = {normalize_header(TASKS.column("id").en), normalize_header(TASKS.column("id").zh)}
     header_index = next((i for i, row in enumerate(rows[:30])
                          if any(normalize_header(v) in id_names for v in row)), None)
     if header_index is None:
-        return CarriedColumns()
+        return None
     header_row = rows[header_index]
     id_col = next(i for i, v in enumerate(header_row) if normalize_header(v) in id_names)
-    skip = toolkit_task_headers() | {normalize_header(h) for h in known_headers}
     carried_cols: list[tuple[int, str]] = []
     taken: set[str] = set()
     for i, value in enumerate(header_row):
@@ -77,20 +123,7 @@ def read_carried_columns(master_path: Path, known_headers: set[str]) -> CarriedC
             continue
         taken.add(header)
         carried_cols.append((i, header))
-    if not carried_cols:
-        return CarriedColumns()
-    carried: dict[str, dict] = {}
-    for row in rows[header_index + 1:]:
-        if id_col >= len(row):
-            continue
-        task_id = _id_text(row[id_col])
-        if not task_id or task_id in carried:
-            continue
-        kept = {header: _plain(row[i]) for i, header in carried_cols
-                if i < len(row) and row[i] is not None and row[i] != ""}
-        if kept:
-            carried[task_id] = kept
-    return CarriedColumns([h for _, h in carried_cols], carried)
+    return (header_index, id_col, carried_cols) if carried_cols else None
 
 
 def _id_text(value: Any) -> str:
