@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from toolkit.calendar import WorkCalendar
 
+import pytest
 from sqlalchemy import create_engine, func, insert, select
 
 from test_history import WEEK1, WEEK2, view, week1, week2
@@ -113,3 +114,9 @@ def test_old_database_with_task_rows_is_migrated(tmp_path):
             assert conn.execute(select(func.count()).select_from(snapshot_blobs)).scalar() == 1
     with History(url) as again:                         # opening again finds nothing to migrate
         assert list(again.previous_snapshot(WEEK2).rows) == rows
+
+
+@pytest.mark.parametrize("text", ["T-01", "  a  B\tc ", "ÄÖ", "Ｔ－０１", "ǅ", "ﬁle", "ß", "", "A\x0bB"])
+def test_key_of_ascii_fast_path(text):
+    from toolkit.coerce import fold, key_of
+    assert key_of(text) == " ".join(fold(str(text)).casefold().split())
