@@ -9,16 +9,25 @@ from collections import defaultdict
 from typing import Any, Callable
 
 TIMES: dict[str, float] = defaultdict(float)
+CPU: dict[str, float] = defaultdict(float)
+PEAK: dict[str, float] = {}          # peak RSS (MB) seen by the end of each stage
+
+
+def _peak() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _wrap(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def timed(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             return fn(*args, **kwargs)
         finally:
             TIMES[name] += time.perf_counter() - started
+            CPU[name] += time.process_time() - cpu
+            PEAK[name] = _peak()
     timed.__wrapped_stage__ = name  # type: ignore[attr-defined]
     return timed
 
