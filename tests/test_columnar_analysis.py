@@ -46,12 +46,15 @@ def test_sample_company(monkeypatch, as_of):
         assert any(v.flags.behind for v in slow.tasks) and any(v.flags.blocked for v in slow.tasks)
 
 
-def test_generated(monkeypatch, tmp_path):
+@pytest.mark.parametrize("positional", [True, False])
+def test_generated(monkeypatch, tmp_path, positional):
+    monkeypatch.setattr(columnar, "_POSITIONAL", positional)
     sys.path.insert(0, str(REPO / "benchmarks"))
     from generate import make_department_workbooks
     make_department_workbooks(tmp_path / "gen", 4, 300)
     fast, slow = _both(tmp_path / "gen", Settings(), date(2026, 10, 20), monkeypatch)
     _same(fast, slow)
+    assert columnar._POSITIONAL == positional
     assert sum(v.flags.overloaded for v in slow.tasks) > 50 and sum(w.overloaded for w in slow.workload) > 5
     assert sum(v.flags.due_soon for v in slow.tasks) > 10 and sum(v.flags.overdue for v in slow.tasks) > 10
 

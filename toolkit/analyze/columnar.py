@@ -15,6 +15,7 @@ than `MAX_SPAN_YEARS`), and `analyze()` then uses the row-wise functions.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import fields
 from datetime import date
 from typing import Sequence
 
@@ -28,6 +29,9 @@ from ..schema import CLOSED_STATUSES
 from .tasks import EPS
 from .workload import WEEK, _leave_days_by_week, _monday, _team_members
 
+_FIELDS = ("overdue", "days_late", "due_soon", "days_left", "behind", "expected_percent", "behind_points",
+           "overloaded", "overloads", "blocked", "blocked_by", "remaining_hours")
+_POSITIONAL = tuple(f.name for f in fields(TaskFlags)) == _FIELDS
 MAX_SPAN_YEARS = 40          # wider spans of dates (typos like 2206) take the row-wise path
 MIN_TASKS = 2_000            # below this the row-wise code is as fast
 
@@ -110,14 +114,23 @@ def flag_tasks(tasks: Sequence[Record], team: Sequence[Record], cal: WorkCalenda
     ahead_l, judged_l, exp_l, pts_l = ahead.tolist(), judged.tolist(), expected.tolist(), points.tolist()
     beh_l, rem_l = behind.tolist(), remaining.tolist()
     blocked_by = _blocked_by(vals, ids, open_l, o_l)
-    views = [TaskView(record, TaskFlags(
-        overdue=o_l[i], days_late=dl_l[i] if o_l[i] else 0,
-        due_soon=ds_l[i], days_left=dleft_l[i] if ahead_l[i] else None,
-        behind=beh_l[i], expected_percent=exp_l[i] if judged_l[i] else None,
-        behind_points=pts_l[i] if judged_l[i] else None,
-        blocked=(statuses[i] == "blocked" or bool(blocked_by.get(i))) if open_l[i] else False,
-        blocked_by=list(blocked_by.get(i, ())), remaining_hours=rem_l[i] if open_l[i] else 0.0))
-        for i, record in enumerate(tasks)]
+    blocked_l = [(status == "blocked" or i in blocked_by) if o else False
+                 for i, (status, o) in enumerate(zip(statuses, open_l))]
+    if _POSITIONAL:     # positional arguments: a third cheaper than keywords, 100 000 times
+        views = [TaskView(record, TaskFlags(o, dl if o else 0, ds, dleft if a else None, b,
+                                            e if j else None, p if j else None, False, [], bl,
+                                            blocked_by.get(i, []) if bl else [], r if op else 0.0))
+                 for i, (record, o, dl, ds, dleft, a, b, j, e, p, bl, r, op) in enumerate(zip(
+                     tasks, o_l, dl_l, ds_l, dleft_l, ahead_l, beh_l, judged_l, exp_l, pts_l, blocked_l, rem_l,
+                     open_l))]
+    else:
+        views = [TaskView(record, TaskFlags(
+            overdue=o_l[i], days_late=dl_l[i] if o_l[i] else 0,
+            due_soon=ds_l[i], days_left=dleft_l[i] if ahead_l[i] else None,
+            behind=beh_l[i], expected_percent=exp_l[i] if judged_l[i] else None,
+            behind_points=pts_l[i] if judged_l[i] else None, blocked=blocked_l[i],
+            blocked_by=list(blocked_by.get(i, ())), remaining_hours=rem_l[i] if open_l[i] else 0.0))
+            for i, record in enumerate(tasks)]
     workload = _overload(views, ids, owners, remaining, due_open, overdue, has_start, start_o, due_o, days, team,
                          cal, th, as_of)
     return views, workload
