@@ -29,18 +29,25 @@ from .book import clean_text
 
 ENABLED = True                      # tests turn it off to compare with the public API
 
-_SUPPORTED = ((3, 1), (4, 0))       # XlsxWriter versions whose row XML this module reproduces
+_SUPPORTED = ((3, 3), (3, 4))       # XlsxWriter versions whose row XML this module reproduces (pyproject pin)
 _EXCEL_1900 = date(1899, 12, 31).toordinal()
 _STRMAX_HALF = 32767 // 2
 _INF, _NINF = math.inf, -math.inf
 # anything that needs more than plain copying: XML escapes, control characters (and XlsxWriter's
 # "_xHHHH_" escape of them), non-characters, leading/trailing whitespace
 _UNPLAIN = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
-# what `book.clean_text` would change too (DEL, lone surrogates)
-_UNCLEAN = re.compile(r"[&<>\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 _CTRL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CTRL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _LEADING, _TRAILING = re.compile(r"^\s"), re.compile(r"\s$")
+
+
+def _plain(s: str) -> bool:
+    """True when `s` goes into the XML as it is: nothing to escape, clean or preserve (no control
+    character, surrogate or non-character: all non-printable; no &, <, >, "_x"; no space at an
+    end; short). A cheaper test than the regexes for the common cell; False sends a text through
+    them (`_inline`, `book.clean_text`), so it only has to be sure when it says True."""
+    return (len(s) <= _STRMAX_HALF and s.isprintable() and "&" not in s and "<" not in s and ">" not in s
+            and "_x" not in s and s[:1] != " " and s[-1:] != " ")
 
 
 def _version() -> tuple[int, ...]:
@@ -124,15 +131,15 @@ class RowWriter:
         style = self.styles.get(id(fmt)) if fmt else None
         if style is None:
             style = self._style(fmt, row, col)
-        if len(string) > _STRMAX_HALF or _UNPLAIN.search(string) is not None:
-            text = _inline(string)
-        else:
+        if _plain(string):
             text = f"<t>{string}</t>"
+        else:
+            text = _inline(string)
         self.cells.append((col, f'<c r="{ref}"{style} t="inlineStr"><is>{text}</is></c>'))
 
     def write_text(self, row: int, col: int, string: str, fmt: Any = None) -> None:
         """`write_string(row, col, clean_text(string), fmt)` with one check for the plain case."""
-        if len(string) > _STRMAX_HALF or _UNCLEAN.search(string) is not None:
+        if not _plain(string):
             self.write_string(row, col, clean_text(string), fmt)
             return
         ref = (self.letters[col] + self.rowref) if row == self.row and col < 256 else self._slow_ref(row, col)
@@ -306,6 +313,10 @@ class Workbook(xlsxwriter.Workbook):
         import functools
         import xlsxwriter.workbook as module
 
+        low, high = _SUPPORTED
+        if not (low <= _version() < high) or not hasattr(module, "ZipFile"):
+            super()._store_workbook()
+            return
         plain = module.ZipFile
         module.ZipFile = functools.partial(plain, compresslevel=DEFLATE_LEVEL)  # type: ignore[misc]
         try:
