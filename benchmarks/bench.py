@@ -253,6 +253,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--tasks", type=int, default=100_000, help="tasks of the main comparison")
     parser.add_argument("--sizes", default="10000,100000,300000", help="tasks per scaling run ('' for none)")
+    parser.add_argument("--scale-rounds", type=int, default=1, help="rounds per size of the scaling runs")
     parser.add_argument("--profile", action="store_true", help="print the toolkit's time per stage")
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     parser.add_argument("--skip-naive", action="store_true", help="toolkit only (no ratios)")
@@ -326,7 +327,8 @@ def main() -> None:
             data = dataset(size)
             template = scratch / "templates" / f"scale-{size}" / "nightly"
             run_side("--side", "prepare", "--folder", str(data), "--out", str(template))
-            results = [consolidate_round(data, "nightly", template, scratch, False) for _ in range(rounds)]
+            results = [consolidate_round(data, "nightly", template, scratch, False)
+                       for _ in range(max(1, args.scale_rounds))]
             scale.append((size, median(results), median(results, "cpu"), max(r["peak_mb"] for r in results)))
             say(f"scaling, nightly run, {size:,} tasks: {scale[-1][1]:.2f} s ({scale[-1][2]:.2f} s CPU), "
                 f"peak {scale[-1][3]:.0f} MB ({scale[-1][2] / size * 1e6:.1f} µs CPU a task)")

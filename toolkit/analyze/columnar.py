@@ -27,7 +27,7 @@ from ..model import Record
 from ..results import OverloadNote, OwnerWeek, TaskFlags, TaskView
 from ..schema import CLOSED_STATUSES
 from .tasks import EPS
-from .workload import WEEK, _leave_days_by_week, _monday, _team_members
+from .workload import WEEK, _leave_days_by_week, _team_members
 
 _FIELDS = ("overdue", "days_late", "due_soon", "days_left", "behind", "expected_percent", "behind_points",
            "overloaded", "overloads", "blocked", "blocked_by", "remaining_hours")
