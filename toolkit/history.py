@@ -233,7 +233,7 @@ class History:
         with self.engine.begin() as conn:
             if conn.execute(select(snapshot_tasks.c.id).limit(1)).first() is None:
                 return
-            ids = [i for (i,) in conn.execute(select(snapshot_tasks.c.snapshot_id).distinct())]
+            ids: list[Any] = [i for (i,) in conn.execute(select(snapshot_tasks.c.snapshot_id).distinct())]
             for snapshot_id in ids:
                 has_blob = conn.execute(select(snapshot_blobs.c.snapshot_id)
                                         .where(snapshot_blobs.c.snapshot_id == snapshot_id)).first()
@@ -244,7 +244,7 @@ class History:
                 conn.execute(delete(snapshot_tasks).where(snapshot_tasks.c.snapshot_id == snapshot_id))
 
     @staticmethod
-    def _legacy_rows(conn: Any, snapshot_id: int) -> list[SnapshotRow]:
+    def _legacy_rows(conn: Any, snapshot_id: Any) -> list[SnapshotRow]:
         rows = conn.execute(select(snapshot_tasks).where(snapshot_tasks.c.snapshot_id == snapshot_id)
                             .order_by(snapshot_tasks.c.id)).all()
         return [SnapshotRow(r.task_id, r.title or "", r.department or "", r.owner or "", r.status or "",
@@ -343,7 +343,7 @@ class History:
                     columns = SnapshotRows.of(self._legacy_rows(conn, snapshot_id)).columns
                 for task_id, due in zip(columns["task_id"], columns["due"]):
                     if due is not None and task_id in wanted and task_id not in out:
-                        out[str(task_id)] = (due, as_of)
+                        out[str(task_id)] = (due, as_of)  # type: ignore[assignment]  # SQLAlchemy rows are untyped
                 if len(out) == len(wanted):
                     break
         return out

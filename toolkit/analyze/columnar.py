@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import fields
 from datetime import date
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -136,7 +136,7 @@ def flag_tasks(tasks: Sequence[Record], team: Sequence[Record], cal: WorkCalenda
     return views, workload
 
 
-def _blocked_by(vals: list[dict], ids: list[str], open_l: list[bool], overdue: list[bool]) -> dict[int, list[str]]:
+def _blocked_by(vals: list[dict[str, Any]], ids: list[str], open_l: list[bool], overdue: list[bool]) -> dict[int, list[str]]:
     """`flag_blocked`'s overdue dependencies of each open task (first task of an ID wins)."""
     by_id: dict[str, int] = {}
     for i, task_id in enumerate(ids):
@@ -247,10 +247,10 @@ def _overload(views: list[TaskView], ids: list[str], owners: list[str], remainin
         week = week_of_group[g]
         if week.overloaded:
             notes[t].append(OverloadNote(week.owner, week.week, week.hours, week.capacity))
-    for t, found in notes.items():
+    for t, noted in notes.items():
         flags = views[t].flags
         flags.overloaded = True
-        flags.overloads = found
+        flags.overloads = noted
     return weeks
 
 

@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.etree.ElementTree import XMLPullParser
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -52,8 +52,8 @@ def _stream(zf: zipfile.ZipFile, name: str, on_end: Callable[[Any], bool]) -> No
             if read > _MAX_PART_READ or b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
                 raise _Unusual(name)
             parser.feed(chunk)
-            for _, element in parser.read_events():
-                if on_end(element):
+            for event in parser.read_events():
+                if on_end(cast(Any, event)[1]):
                     return
 
 

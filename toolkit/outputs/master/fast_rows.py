@@ -318,8 +318,8 @@ class Workbook(xlsxwriter.Workbook):
             super()._store_workbook()
             return
         plain = module.ZipFile
-        module.ZipFile = functools.partial(plain, compresslevel=DEFLATE_LEVEL)  # type: ignore[misc]
+        module.ZipFile = functools.partial(plain, compresslevel=DEFLATE_LEVEL)
         try:
             super()._store_workbook()
         finally:
-            module.ZipFile = plain  # type: ignore[misc]
+            module.ZipFile = plain
