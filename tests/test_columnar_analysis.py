@@ -67,3 +67,26 @@ def test_dates_far_apart_take_the_row_path():
                                                           "start": date(1900 if i == 0 else 2026, 1, 1)})
                for i in range(columnar.MIN_TASKS)]
     assert columnar.flag_tasks(records, [], WorkCalendar(), Thresholds(), AS_OF) is None
+
+
+MESSY = [
+    ["Task ID", "Project", "Task", "Department", "Owner", "Start", "Due", "Status", "% Complete", "Est. Hours",
+     "Priority", "Depends On"],
+    ["T1", "P", "a", "IT", "王磊", "2026-11-02", "2026-11-20", "In progress", 0.5, "8h", "High", "T2"],
+    ["T2", "P", "b", "IT", "王磊", "2026-11-02", "not a date", "In progress", 0.1, 8, "Low", None],
+    ["T3", "P", "c", "IT", "王磊", "2026-10-01", "2026-11-30", "In progress", "lots", 16, "Low", None],
+    ["T4", "P", "d", "IT", "李娜", "someday", "2026-11-30", "In progress", 0.2, 40, "Low", "T3"],
+    ["T5", "P", "e", "IT", "李娜", "2026-11-02", "2026-11-10", "maybe", 0.2, 40, "Low", None],
+    ["T6", "P", "f", "IT", "李娜", "2026-11-02", "2026-11-10", "Blocked", 0.2, -5, "Low", None],
+    ["T7", "P", "g", "IT", "李娜", "2026-11-20", "2026-11-02", None, 0.2, 60, "Low", "T5, T6"],
+    ["T8", "P", "h", "IT", "李娜", "2026-11-02", "2026-12-20", "Done", 0.5, 60, "Low", None],
+    ["T9", "P", "i", "IT", "李娜", "2026-11-23", "2026-11-26", "In progress", 0, 80, "Low", None],
+]
+
+
+def test_rows_with_bad_values(make_workbook, monkeypatch):
+    path = make_workbook("IT.xlsx", {"Tasks": MESSY, "Team": [["Name", "Weekly Capacity (h)"], ["李娜", 20]]})
+    fast, slow = _both(path.parent, Settings(), AS_OF, monkeypatch)
+    _same(fast, slow)
+    assert sum(v.flags.data_issue for v in slow.tasks) >= 4
+    assert any(v.flags.overloaded for v in slow.tasks) and any(v.flags.overdue for v in slow.tasks)

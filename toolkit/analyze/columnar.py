@@ -25,12 +25,12 @@ from ..calendar import WorkCalendar
 from ..config import Thresholds
 from ..model import Record
 from ..results import OverloadNote, OwnerWeek, TaskFlags, TaskView
-from ..schema import CLOSED_STATUSES
-from .tasks import EPS
+from .tasks import EPS, bad_keys, is_open
 from .workload import WEEK, _leave_days_by_week, _team_members
 
 _FIELDS = ("overdue", "days_late", "due_soon", "days_left", "behind", "expected_percent", "behind_points",
-           "overloaded", "overloads", "blocked", "blocked_by", "remaining_hours")
+           "overloaded", "overloads", "blocked", "blocked_by", "remaining_hours", "data_issue", "issues")
+_HOURS_KEYS = frozenset({"hours", "percent", "due", "start"})   # without these, no remaining hours
 _POSITIONAL = tuple(f.name for f in fields(TaskFlags)) == _FIELDS
 MAX_SPAN_YEARS = 40          # wider spans of dates (typos like 2206) take the row-wise path
 MIN_TASKS = 2_000            # below this the row-wise code is as fast
@@ -60,12 +60,15 @@ def flag_tasks(tasks: Sequence[Record], team: Sequence[Record], cal: WorkCalenda
     # the values the rules need, a column at a time
     today = as_of.toordinal()
     vals = [record.values for record in tasks]
-    closed = CLOSED_STATUSES
     statuses = [v.get("status") for v in vals]
-    open_l = [status not in closed for status in statuses]
+    open_l = [is_open(record) for record in tasks]
     open_ = np.array(open_l, dtype=bool)
-    starts = [v.get("start") if o else None for v, o in zip(vals, open_l)]
-    dues = [v.get("due") if o else None for v, o in zip(vals, open_l)]
+    # a row with an invalid value takes part in nothing that needs that value (`flag_task`)
+    bads = [bad_keys(record) for record in tasks]
+    starts = [v.get("start") if o and not (b and ("start" in b or "percent" in b)) else None
+              for v, o, b in zip(vals, open_l, bads)]
+    dues = [v.get("due") if o and not (b and "due" in b) else None for v, o, b in zip(vals, open_l, bads)]
+    counted = np.array([not (b and not b.isdisjoint(_HOURS_KEYS)) for b in bads], dtype=bool)
     has_start = np.array([d is not None for d in starts], dtype=bool)
     has_due = np.array([d is not None for d in dues], dtype=bool)
     # a missing date reads as today (masked out wherever it matters)
@@ -91,7 +94,7 @@ def flag_tasks(tasks: Sequence[Record], team: Sequence[Record], cal: WorkCalenda
     days = _Days(cal, first_year - 1, last_year)
 
     percent = np.minimum(np.maximum(percent, 0.0), 100.0)
-    remaining = np.where(open_, np.maximum(hours, 0.0) * (1.0 - percent / 100.0), 0.0)
+    remaining = np.where(open_ & counted, np.maximum(hours, 0.0) * (1.0 - percent / 100.0), 0.0)
 
     due_open = open_ & has_due
     overdue = due_open & (due_o < today)
@@ -119,17 +122,19 @@ def flag_tasks(tasks: Sequence[Record], team: Sequence[Record], cal: WorkCalenda
     if _POSITIONAL:     # positional arguments: a third cheaper than keywords, 100 000 times
         views = [TaskView(record, TaskFlags(o, dl if o else 0, ds, dleft if a else None, b,
                                             e if j else None, p if j else None, False, [], bl,
-                                            blocked_by.get(i, []) if bl else [], r if op else 0.0))
-                 for i, (record, o, dl, ds, dleft, a, b, j, e, p, bl, r, op) in enumerate(zip(
+                                            blocked_by.get(i, []) if bl else [], r if op else 0.0,
+                                            bool(bad), sorted(bad)))
+                 for i, (record, o, dl, ds, dleft, a, b, j, e, p, bl, r, op, bad) in enumerate(zip(
                      tasks, o_l, dl_l, ds_l, dleft_l, ahead_l, beh_l, judged_l, exp_l, pts_l, blocked_l, rem_l,
-                     open_l))]
+                     open_l, bads))]
     else:
         views = [TaskView(record, TaskFlags(
             overdue=o_l[i], days_late=dl_l[i] if o_l[i] else 0,
             due_soon=ds_l[i], days_left=dleft_l[i] if ahead_l[i] else None,
             behind=beh_l[i], expected_percent=exp_l[i] if judged_l[i] else None,
             behind_points=pts_l[i] if judged_l[i] else None, blocked=blocked_l[i],
-            blocked_by=list(blocked_by.get(i, ())), remaining_hours=rem_l[i] if open_l[i] else 0.0))
+            blocked_by=list(blocked_by.get(i, ())), remaining_hours=rem_l[i] if open_l[i] else 0.0,
+            data_issue=bool(bads[i]), issues=sorted(bads[i])))
             for i, record in enumerate(tasks)]
     workload = _overload(views, ids, owners, remaining, due_open, overdue, has_start, start_o, due_o, days, team,
                          cal, th, as_of)
@@ -254,19 +259,4 @@ def _overload(views: list[TaskView], ids: list[str], owners: list[str], remainin
     return weeks
 
 
-def open_years(views: Sequence[TaskView]) -> set[int]:
-    """Years of the start and due dates of open tasks (for the calendar coverage warning)."""
-    touched: set[int] = set()
-    closed = CLOSED_STATUSES
-    for view in views:
-        values = view.record.values
-        if values.get("status") in closed:
-            continue
-        for key in ("start", "due"):
-            value = values.get(key)
-            if isinstance(value, date):
-                touched.add(value.year)
-    return touched
-
-
-__all__ = ["flag_tasks", "open_years"]
+__all__ = ["flag_tasks"]
