@@ -101,10 +101,15 @@ def _tasks_sheet(path: Path) -> str:
     return "xl/worksheets/sheet2.xml"
 
 
+TIMELINE = "xl/worksheets/sheet3.xml"      # the Timeline's bars go through the row writer too
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_sample_master_same_cells(tmp_path, monkeypatch, lang):
     public, fast = _masters([REPO / "workbooks" / "sample"], tmp_path, monkeypatch, lang)
     assert _sheet_xml(fast, _tasks_sheet(fast)) == _sheet_xml(public, _tasks_sheet(public))
+    assert _sheet_xml(fast, TIMELINE) == _sheet_xml(public, TIMELINE)
+    assert b"Timeline" in _sheet_xml(fast, "xl/workbook.xml") or "zh" == lang
     assert workbook_content(fast) == workbook_content(public)
 
 
@@ -115,4 +120,5 @@ def test_generated_master_same_cells(tmp_path, monkeypatch):
     make_department_workbooks(folder, 3, 150)
     public, fast = _masters([folder], tmp_path, monkeypatch, "en")
     assert _sheet_xml(fast, _tasks_sheet(fast)) == _sheet_xml(public, _tasks_sheet(public))
+    assert _sheet_xml(fast, TIMELINE) == _sheet_xml(public, TIMELINE)
     assert workbook_content(fast) == workbook_content(public)
