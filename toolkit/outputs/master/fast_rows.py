@@ -212,7 +212,7 @@ class RowWriter:
         first, last = cells[0][0], cells[-1][0]
         if len(cells) > 1:
             cols = [c for c, _ in cells]
-            if any(b <= a for a, b in zip(cols, cols[1:])):
+            if cols != sorted(cols) or len(set(cols)) != len(cols):
                 cells = sorted(dict(cells).items())  # last write of a cell wins, columns in order
                 first, last = cells[0][0], cells[-1][0]
         ws, row = self.ws, self.row
