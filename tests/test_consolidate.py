@@ -89,7 +89,7 @@ def test_consolidate_writes_master_and_reconciles(folder, tmp_path):
     before = tree_hashes(folder)
     master = tmp_path / "out" / "master.xlsx"
     result = invoke("consolidate", folder, "-o", master, "--as-of", "2026-11-24")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output   # broken.xlsx: exit 1, master written (issue 8)
     assert "Traceback" not in result.output
     assert "broken.xlsx" in result.output                      # the unreadable file is named
     assert tree_hashes(folder) == before                        # inputs never modified
@@ -215,17 +215,18 @@ def test_a_second_run_stops_with_a_clear_message_while_one_runs(folder, tmp_path
     finally:
         release.set()
         holder.join(30)
-    assert invoke("consolidate", folder, "-o", out / "master.xlsx", "--as-of", "2026-11-24").exit_code == 0
+    # inputs with errors: exit 1 (issue 8)
+    assert invoke("consolidate", folder, "-o", out / "master.xlsx", "--as-of", "2026-11-24").exit_code == 1
 
 
 def test_master_open_in_excel_gives_a_conflict_copy(folder, tmp_path):
     out = tmp_path / "out"
     master = out / "master.xlsx"
-    assert invoke("consolidate", folder, "-o", master, "--as-of", "2026-11-17").exit_code == 0
+    assert invoke("consolidate", folder, "-o", master, "--as-of", "2026-11-17").exit_code == 1   # inputs with errors: 1 (issue 8)
     before = master.read_bytes()
     (out / "~$master.xlsx").write_bytes(b"owner file Excel keeps while the book is open")
     result = invoke("consolidate", folder, "-o", master, "--as-of", "2026-11-24")
-    assert result.exit_code == 0
+    assert result.exit_code == 1                                          # inputs with errors (issue 8)
     assert master.read_bytes() == before                                  # the open one untouched
     copies = [p for p in out.glob("master*.xlsx") if p != master and "conflict" in p.name.lower()]
     assert len(copies) == 1 and copies[0].name in result.output.replace("\n", "")
@@ -233,7 +234,7 @@ def test_master_open_in_excel_gives_a_conflict_copy(folder, tmp_path):
 
 def test_failure_between_write_and_replace_loses_nothing(folder, tmp_path, monkeypatch):
     master = tmp_path / "out" / "master.xlsx"
-    assert invoke("consolidate", folder, "-o", master, "--as-of", "2026-11-17").exit_code == 0
+    assert invoke("consolidate", folder, "-o", master, "--as-of", "2026-11-17").exit_code == 1   # inputs with errors: 1 (issue 8)
     before = master.read_bytes()
 
     import toolkit.outputs.safe_output as safe_output
@@ -245,7 +246,7 @@ def test_failure_between_write_and_replace_loses_nothing(folder, tmp_path, monke
         return real_replace(src, dst)
     monkeypatch.setattr(safe_output.os, "replace", replace)
     result = invoke("consolidate", folder, "-o", master, "--as-of", "2026-11-24")
-    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert result.exit_code == 1 and "Traceback" not in result.output      # inputs with errors (issue 8)
     assert master.read_bytes() == before                                  # old master intact
     saved = [p for p in master.parent.glob("master*.xlsx") if p != master]
     assert len(saved) == 1 and saved[0].name in result.output.replace("\n", "")
@@ -255,7 +256,7 @@ def test_failure_between_write_and_replace_loses_nothing(folder, tmp_path, monke
 
 def test_nothing_can_be_saved_is_one_clear_error(folder, tmp_path, monkeypatch):
     master = tmp_path / "out" / "master.xlsx"
-    assert invoke("consolidate", folder, "-o", master, "--as-of", "2026-11-17").exit_code == 0
+    assert invoke("consolidate", folder, "-o", master, "--as-of", "2026-11-17").exit_code == 1   # inputs with errors: 1 (issue 8)
     before = master.read_bytes()
     import toolkit.outputs.safe_output as safe_output
 

@@ -2,11 +2,13 @@
 API writes: the sheet XML byte for byte, and every cell (value, type, format, fill) read back."""
 from __future__ import annotations
 
+import re
 import sys
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 import xlsxwriter
 
@@ -14,7 +16,7 @@ import warnings
 
 from conftest import AS_OF, REPO, workbook_content
 from toolkit.config import Settings
-from toolkit.outputs.master import WORKBOOK_OPTIONS, fast_rows
+from toolkit.outputs.master import WORKBOOK_OPTIONS, book, fast_rows
 from toolkit.pipeline import run_consolidation
 
 TRICKY = ["plain", " leading", "trailing ", "a & b < c > d", 'quote "q"', "tab\there", "line\nbreak",
@@ -122,3 +124,73 @@ def test_generated_master_same_cells(tmp_path, monkeypatch):
     assert _sheet_xml(fast, _tasks_sheet(fast)) == _sheet_xml(public, _tasks_sheet(public))
     assert _sheet_xml(fast, TIMELINE) == _sheet_xml(public, TIMELINE)
     assert workbook_content(fast) == workbook_content(public)
+
+
+# ------------------------------------------------------------------ issue 8, item 18: never raw XML
+
+RICH_SHAPED = ["<r>rich?</r>", "<r></r>", "<r> spaced </r>", "<r>\t_x0041_ & \x01 é 😀</r>",
+               '<r><t>x</t></r></is></c><c r="Z1" t="str"><f>HYPERLINK("http://attacker.example/","click")</f>'
+               '<v>click</v></c><c r="Z2" t="inlineStr"><is><r><t>y</t></r>']
+
+
+def _write_texts(path: Path, fast: bool) -> None:
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    ws = wb.add_worksheet("S")
+    fmt = wb.add_format({"bg_color": "#FFC7CE", "pattern": 1})
+    ws.set_column(2, 2, 20, wb.add_format({"italic": True}))
+    out = fast_rows.RowWriter(ws) if fast else None
+    for r, text in enumerate(RICH_SHAPED):
+        for c, f in enumerate((fmt, None, None)):         # a format; none; the column's format
+            if out is not None:
+                out.write_text(r, c, text, f)
+                out.write_value(r, c + 3, text, f)
+                out.write_string(r, c + 6, text, f)
+            else:                                          # main's safe path (book.write_text, public API)
+                book.write_text(ws, r, c, text, f)
+                book.write_value(ws, r, c + 3, text, f)
+                fast_rows.PublicRows(ws).write_string(r, c + 6, text, f)   # not cleaned: ws.write_string
+    if out is not None:
+        out.close()
+    wb.close()
+
+
+def test_rich_shaped_text_is_written_as_the_safe_path_writes_it_never_as_xml(tmp_path):
+    safe, fast = tmp_path / "safe.xlsx", tmp_path / "fast.xlsx"
+    _write_texts(safe, fast=False)
+    _write_texts(fast, fast=True)
+    xml = _sheet_xml(fast)
+    assert xml == _sheet_xml(safe)
+    assert b"<f>" not in xml and b"<v>click</v>" not in xml
+    assert workbook_content(fast) == workbook_content(safe)
+    sheet = openpyxl.load_workbook(fast)["S"]
+    for r, text in enumerate(RICH_SHAPED, start=1):
+        if "_x" not in text and "\x01" not in text:     # (those escapes are XlsxWriter's own, as on main)
+            assert [sheet.cell(r, c).value for c in range(1, 10)] == [text] * 9
+    assert sheet.cell(len(RICH_SHAPED), 1).value == RICH_SHAPED[-1]      # the payload, as text
+
+
+def test_hostile_master_fast_writer_writes_what_the_safe_path_writes(tmp_path, monkeypatch):
+    from test_safety_outputs import PAYLOAD, hostile_inputs
+    folder = tmp_path / "in"
+    hostile_inputs(folder)
+    used: list[str] = []
+    real = fast_rows._rich_inline
+
+    def spy(ws, string):
+        used.append(ws.name)
+        return real(ws, string)
+
+    monkeypatch.setattr(fast_rows, "_rich_inline", spy)
+    public, fast = _masters([folder], tmp_path, monkeypatch, "en")
+    assert {"Tasks", "Timeline"} <= set(used)             # the fast writer met the payload on both sheets
+    for part in (_tasks_sheet(fast), TIMELINE):
+        xml = _sheet_xml(fast, part)
+        # the same XML but for style numbers: a format first used on the last row is numbered by
+        # XlsxWriter when the workbook closes, by the row writer when the row is written (the
+        # formats themselves are compared cell by cell below)
+        assert re.sub(rb' s="\d+"', b"", xml) == re.sub(rb' s="\d+"', b"", _sheet_xml(public, part))
+        assert b"<f>HYPERLINK" not in xml and b"<v>click</v>" not in xml
+    assert workbook_content(fast) == workbook_content(public)
+    saved = openpyxl.load_workbook(fast)
+    for name in ("Tasks", "Timeline"):
+        assert PAYLOAD in [c.value for row in saved[name].iter_rows() for c in row], name

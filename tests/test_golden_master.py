@@ -33,6 +33,17 @@ def _plain(value: object) -> object:
     return value
 
 
+def _link(master: Path, link) -> str:
+    """A link's target; a relative one (Findings links are relative to the master's folder,
+    issue 8) as the absolute path it leads to, so the snapshot does not depend on folder depth."""
+    target = (link.target or link.location or "").replace("\\", "/")
+    if link.target and not target.startswith(("/", "http:", "https:", "mailto:", "file:")):
+        from urllib.parse import unquote
+
+        target = str((master.parent / unquote(target)).resolve())
+    return target
+
+
 def extras(master: Path) -> dict:
     """What workbook_content leaves out and the master relies on: conditional formats, links,
     merged cells and print settings, per sheet."""
@@ -49,7 +60,7 @@ def extras(master: Path) -> dict:
         setup = ws.page_setup
         out[ws.title] = {
             "conditional_formats": sorted(rules),
-            "links": {cell.coordinate: (cell.hyperlink.target or cell.hyperlink.location or "").replace("\\", "/")
+            "links": {cell.coordinate: _link(master, cell.hyperlink)
                       for row in ws.iter_rows() for cell in row if cell.hyperlink is not None},
             "merged": sorted(str(r) for r in ws.merged_cells.ranges),
             "print": [setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight,

@@ -3,6 +3,7 @@ and the column-wise comparison gives exactly the changes of the row-by-row rules
 from __future__ import annotations
 
 import random
+from dataclasses import asdict
 from datetime import date, timedelta
 
 from toolkit.calendar import WorkCalendar
@@ -13,25 +14,28 @@ from sqlalchemy import create_engine, func, insert, select
 from test_history import WEEK1, WEEK2, view, week1, week2
 from toolkit.history import (History, SnapshotRow, changes_between, metadata, row_of, snapshot_blobs,
                              snapshot_tasks, snapshots)
+from toolkit.ids import normalize_id
 from toolkit.results import Change
 
 
 def reference_changes(old_rows, tasks, workdays=None) -> list[Change]:
-    """The row-by-row rules as they were written before blobs (the oracle)."""
+    """The row-by-row rules as main wrote them before blobs (the oracle): tasks matched by
+    `normalize_id`, the first row of a normalised ID on each side counts."""
     old: dict[str, SnapshotRow] = {}
     for row in old_rows:
-        old.setdefault(row.task_id, row)
-    new: dict[str, SnapshotRow] = {}
-    late: dict[str, int] = {}
-    for v in tasks:
-        row = row_of(v)
-        if row.task_id and row.task_id not in new:
-            new[row.task_id] = row
-            late[row.task_id] = v.flags.days_late
+        old.setdefault(normalize_id(row.task_id), row)
     changes = []
-    for task_id, now in new.items():
-        was = old.get(task_id)
-        base = {"task_id": task_id, "title": now.title, "department": now.department}
+    seen: set[str] = set()
+    for v in tasks:
+        now = row_of(v)
+        if not now.task_id:
+            continue
+        key = normalize_id(now.task_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        was = old.get(key)
+        base = {"task_id": now.task_id, "title": now.title, "department": now.department}
         if was is None:
             changes.append(Change("new", **base, new=now.status))
             continue
@@ -44,12 +48,12 @@ def reference_changes(old_rows, tasks, workdays=None) -> list[Change]:
                                              if workdays else (now.due - was.due).days)))
         if now.overdue and not was.overdue:
             changes.append(Change("newly_overdue", **base, old=was.due.isoformat() if was.due else "",
-                                  new=now.due.isoformat() if now.due else "", days_late=late.get(task_id)))
+                                  new=now.due.isoformat() if now.due else "", days_late=v.flags.days_late))
         if now.owner != was.owner:
             changes.append(Change("owner", **base, old=was.owner, new=now.owner))
-    for task_id, was in old.items():
-        if task_id not in new:
-            changes.append(Change("removed", task_id, was.title, was.department, old=was.status))
+    for key, was in old.items():
+        if key not in seen:
+            changes.append(Change("removed", was.task_id, was.title, was.department, old=was.status))
     order = {"new": 0, "completed": 1, "slipped": 2, "newly_overdue": 3, "status": 4, "owner": 5, "removed": 6}
     return sorted(changes, key=lambda c: order[c.kind])
 
@@ -59,6 +63,8 @@ def random_week(rng: random.Random, n: int) -> list:
     out = []
     for _ in range(n):
         task_id = f"T{rng.randint(0, n)}" if rng.random() > 0.02 else ""
+        if task_id and rng.random() < 0.2:      # the same ID written another way (case, spaces, full width)
+            task_id = rng.choice([task_id.lower(), f" {task_id} ", "Ｔ" + task_id[1:]])
         due = date(2026, 11, 1) + timedelta(days=rng.randint(0, 40))
         v = view(task_id, status=rng.choice(statuses), due=due, owner=rng.choice(["王磊", "李娜", "Ann"]),
                  overdue=rng.random() < 0.3, dept=rng.choice(["IT", "客服部"]))
@@ -74,7 +80,9 @@ def test_column_compare_matches_the_row_rules_on_random_weeks(tmp_path):
             before, after = random_week(rng, 300), random_week(rng, 300)
             history.store_snapshot(WEEK1, before, label="w1")
             stored = history.previous_snapshot(WEEK2)
-            expected = reference_changes([r for v in before if (r := row_of(v)).task_id], after)
+            kept = [r for v in before if (r := row_of(v)).task_id]
+            assert list(stored.rows) == kept        # every task with an ID, a repeated ID included
+            expected = reference_changes(kept, after)
             assert history.changes_between(stored.rows, after) == expected
             assert changes_between(list(stored.rows), after) == expected
             cal = WorkCalendar()
@@ -103,7 +111,7 @@ def test_old_database_with_task_rows_is_migrated(tmp_path):
     with engine.begin() as conn:
         sid = conn.execute(insert(snapshots).values(as_of=WEEK1, taken_at_label="old", task_count=8)
                            ).inserted_primary_key[0]
-        conn.execute(insert(snapshot_tasks), [{"snapshot_id": sid, **r.__dict__} for r in rows])
+        conn.execute(insert(snapshot_tasks), [{"snapshot_id": sid, **asdict(r)} for r in rows])
     engine.dispose()
     with History(url) as history:
         previous = history.previous_snapshot(WEEK2)

@@ -22,7 +22,7 @@ EDGE_LIBRARIES = {
 FORBIDDEN = READERS | WRITERS | {"xlwings", "typer", "rich", "schedule", "watchdog"}
 
 # the pure core: functions of their inputs, settings and as_of; may not import the layers above it
-CORE = ["schema.py", "config.py", "config_email.py", "history.py",
+CORE = ["schema.py", "config.py", "config_email.py", "config_jobs.py", "history.py",
         "errors.py", "model.py", "results.py", "calendar.py", "coerce.py", "rows.py",
         "validate.py", "consolidate.py", "run.py", "analyze", "present", "i18n"]
 ABOVE_CORE = {"inputs", "outputs", "pipeline", "cli", "demo", "excel", "jobs", "deliver", "workspace"}

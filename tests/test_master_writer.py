@@ -16,7 +16,7 @@ from toolkit.i18n import TEXT, text
 from toolkit.config import Settings
 from toolkit.consolidate import Consolidated
 from toolkit.inputs.previous_master import CarriedColumns, read_carried_columns
-from toolkit.model import Batch
+from toolkit.model import Batch, WorkbookData
 from toolkit.outputs.master import write_master
 from toolkit.outputs.master.book import clean_text
 from toolkit.present.labels import reason_text
@@ -110,7 +110,10 @@ def make_run(*, analysis: Analysis, team=(), projects=(), lessons=(), changes=()
     tables = {"tasks": [v.record for v in analysis.tasks], "team": list(team), "projects": list(projects),
               "kpis": [k.record for k in analysis.kpis], "risks": [r.record for r in analysis.risks],
               "milestones": [m.record for m in analysis.milestones], "lessons": list(lessons)}
-    batch = Batch(workbooks=[], findings=list(findings))
+    # the workbooks the findings are about were read (links go only to those), except rejected files
+    read = {f.file: f.path for f in findings if f.path and not f.code.startswith("file-")}
+    batch = Batch(workbooks=[WorkbookData(path=Path(p), file=name, department=Path(p).stem) for name, p in read.items()],
+                  findings=list(findings))
     consolidated = Consolidated(tables, list(extra_task_headers), sum(len(t) for t in tables.values()))
     return Run(as_of=analysis.as_of, settings=Settings(), batch=batch, findings=FindingsReport.of(batch),
                consolidated=consolidated, analysis=analysis, changes=list(changes))
@@ -318,7 +321,7 @@ def test_findings_link_to_the_source(book):
     assert place.hyperlink.location == "'Tasks'!D14"
     assert ws["B2"].value == "error" and ws["C2"].value == "bad-date"
     assert ws["D2"].value == "Due: “soon” is not a date" and ws["E2"].value == "soon"
-    assert ws["A3"].value == "empty.xlsx" and ws["A3"].hyperlink.location is None
+    assert ws["A3"].value == "empty.xlsx" and ws["A3"].hyperlink is None   # rejected files get no link (issue 8)
 
 
 def test_carried_columns_round_trip(tmp_path):
@@ -336,7 +339,8 @@ def test_carried_columns_round_trip(tmp_path):
 
     carried = read_carried_columns(first, {"Budget"})
     assert carried.headers == ["PMO comment"]
-    assert carried.values == {"T3": {"PMO comment": "call the vendor"}, "T6": {"PMO comment": 42}}
+    # keyed by department and normalised Task ID (issue 8)
+    assert carried.values == {("it", "t3"): {"PMO comment": "call the vendor"}, ("it", "t6"): {"PMO comment": 42}}
 
     # the next master, in Chinese this time, keeps the comments on the same tasks
     second = write(tmp_path / "master2.xlsx", lang="zh", carried=carried)

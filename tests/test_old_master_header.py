@@ -9,7 +9,7 @@ import python_calamine
 
 from test_master_writer import write
 from toolkit.inputs import previous_master
-from toolkit.inputs.previous_master import CarriedColumns, drop_known, read_carried_columns
+from toolkit.inputs.previous_master import CarriedColumns, read_carried_columns, without_headers
 from toolkit.inputs.sheet_head import first_rows
 
 
@@ -47,8 +47,21 @@ def test_hand_added_column_still_read(tmp_path):
     wb.save(master)
     carried = read_carried_columns(master, set())
     assert "PMO comment" in carried.headers and {"PMO comment": "check"} in carried.values.values()
-    assert drop_known(carried, {"Budget"}) == read_carried_columns(master, {"Budget"})
-    assert drop_known(carried, {"pmo  COMMENT", "Budget"}) == read_carried_columns(master, {"PMO comment", "Budget"})
+    assert without_headers(carried, {"Budget"}) == read_carried_columns(master, {"Budget"})
+    assert without_headers(carried, {"pmo  COMMENT", "Budget"}) == read_carried_columns(master, {"PMO comment", "Budget"})
+
+
+def test_unmatched_sheet_read_even_when_the_tasks_header_has_nothing_to_carry(tmp_path):
+    from toolkit import i18n
+    master = write(tmp_path / "master.xlsx")
+    wb = openpyxl.load_workbook(master)
+    aside = wb.create_sheet(i18n.TEXT["sheet.carried_unmatched"][0])
+    aside.append(["Department", "Task ID", i18n.TEXT["col.carried_why"][0], "PMO comment"])
+    aside.append(["IT", "T-gone", "gone", "keep me"])
+    wb.save(master)
+    carried = read_carried_columns(master, {"Budget"})     # the Tasks sheet: nothing to carry
+    assert carried.headers == ["PMO comment"]
+    assert [(r.department, r.task_id, r.values) for r in carried.rows] == [("IT", "T-gone", {"PMO comment": "keep me"})]
 
 
 @pytest.mark.parametrize("content", [b"not a zip", b""])

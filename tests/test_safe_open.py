@@ -187,7 +187,7 @@ def test_bad_crc_is_corrupt(tmp_path):
     path = tmp_path / "flipped.xlsx"
     path.write_bytes(bytes(data))
     finding = rejected(path)
-    assert finding.code == "file-corrupt" and "CRC" in finding.params["reason"]
+    assert finding.code == "file-corrupt" and "CRC" in finding.params["detail"]
 
 
 def test_zip_bomb_is_refused_by_its_ratio(tmp_path):

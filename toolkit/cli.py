@@ -194,6 +194,10 @@ def consolidate(
     """Consolidate department workbooks into one master tracker with flags and changes.
 
     Example: toolkit consolidate workbooks/sample -o output/master.xlsx --as-of 2026-11-24
+
+    Exit code 0 when the inputs had no errors, 1 when they had errors or files that could not
+    be read (the master is written all the same), 2 for an unusable call, 3 when the master or
+    its history could not be written.
     """
     language = lang or "en"
     with guarded(language):
@@ -208,6 +212,10 @@ def consolidate(
         _say(consolidation_lines(run, language))
         if output is not None and pipeline.uses_own_history(settings, output):
             out.print(text("consolidate.own_history", language, url=run.history_url), markup=False)
+        failed = bool(run.findings.error_count or (run.consolidated and run.consolidated.unreadable))
+        if failed:   # the master is written; a nightly job can still tell the inputs need attention
+            err.print(text("consolidate.exit_findings", language), markup=False)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 @app.command("map")
@@ -377,6 +385,161 @@ def send(
         result = send_files(files, to or [], settings, language, subject, env=os.environ,
                             now=datetime.now().astimezone())
         _say([text("report.emailed", language, result=result.message(language))])
+
+
+# ------------------------------------------------------------------ unattended: the nightly job and the drop folder
+
+def _stop_on_signals():
+    """An event set by SIGTERM / SIGINT (SIGBREAK on Windows): the current job finishes, then the loop ends."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+    for name in ("SIGTERM", "SIGINT", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: stop.set())
+    return stop
+
+
+@app.command()
+def schedule(
+    lang: Optional[str] = typer.Option(None, "--lang", help="en or zh (default: toolkit.toml, else en)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="toolkit.toml to use (default: ./toolkit.toml)."),
+) -> None:
+    """Run the nightly consolidation and the weekly report (emailed) at the [schedule] times, until stopped.
+
+    Example: toolkit schedule --config /srv/pmo/toolkit.toml
+
+    A night missed while it was not running is caught up on start; SIGTERM finishes the current
+    job and exits 0. Log: toolkit-jobs.log in the output folder.
+    """
+    from .jobs.scheduler import run_schedule, setup_logging
+
+    language = lang or "en"
+    with guarded(language):
+        settings, language = _settings(config, lang)
+        stop, cfg = _stop_on_signals(), settings.schedule
+        log = setup_logging(settings)
+        out.print(text("schedule.started", language, nightly=cfg.consolidate_at, day=cfg.weekly_report_day,
+                       weekly=cfg.weekly_report_at, log=log), markup=False)
+        run_schedule(settings, language, stop)
+        out.print(text("schedule.stopped", language), markup=False)
+
+
+def _run_job(job: str, lang: Optional[str], config: Optional[Path]) -> None:
+    from .jobs.scheduler import JobRunner, setup_logging
+
+    language = lang or "en"
+    with guarded(language):
+        settings, language = _settings(config, lang)
+        setup_logging(settings)
+        outcome = JobRunner(settings, language).run(job)
+        (err if outcome.result == "failed" else out).print(f"{text('job.' + job, language)}: "
+                                                           f"{text('job.result.' + outcome.result, language)}: "
+                                                           f"{outcome.message}", markup=False)
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command("run-nightly")
+def run_nightly(
+    lang: Optional[str] = typer.Option(None, "--lang", help="en or zh (default: toolkit.toml, else en)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="toolkit.toml to use (default: ./toolkit.toml)."),
+) -> None:
+    """Run the nightly consolidation once, now (for cron, systemd timers, Windows Task Scheduler).
+
+    Example: toolkit run-nightly --config /srv/pmo/toolkit.toml
+
+    Exit code 0 ok, 1 the inputs have errors (the master is written), 2 bad configuration,
+    3 the master could not be written. Recorded for `toolkit status`, logged in toolkit-jobs.log.
+    """
+    _run_job("nightly", lang, config)
+
+
+@app.command("run-weekly")
+def run_weekly(
+    lang: Optional[str] = typer.Option(None, "--lang", help="en or zh (default: toolkit.toml, else en)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="toolkit.toml to use (default: ./toolkit.toml)."),
+) -> None:
+    """Make the weekly report and email it once, now (for system schedulers).
+
+    Example: toolkit run-weekly --config /srv/pmo/toolkit.toml
+    """
+    _run_job("weekly", lang, config)
+
+
+@app.command()
+def status(
+    lang: Optional[str] = typer.Option(None, "--lang", help="en or zh (default: toolkit.toml, else en)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="toolkit.toml to use (default: ./toolkit.toml)."),
+) -> None:
+    """Show the last run of each unattended job, its result and its next run, and the drop folder.
+
+    Example: toolkit status
+    """
+    from .jobs.status import job_status
+
+    language = lang or "en"
+    with guarded(language):
+        settings, language = _settings(config, lang)
+        state = job_status(settings, datetime.now())
+        out.print(_status_table(state, language))
+        out.print(text("status.inbox", language, **{k: getattr(state.inbox, k) for k in
+                  ("inbox", "accepted", "rejected", "duplicates", "waiting", "pending")}), markup=False)
+        out.print(text("status.log", language, log=state.log), markup=False)
+
+
+def _status_table(state, lang: str) -> Table:
+    table = Table(show_lines=False, expand=False)
+    for key in ("job", "last", "result", "next", "message"):
+        table.add_column(text(f"status.col.{key}", lang), overflow="fold")
+    for job in state.jobs:
+        last = job.last
+        when = f"{last.started:%Y-%m-%d %H:%M}" if last else text("status.never", lang)
+        result = text(f"job.result.{last.result}", lang) if last else ""
+        upcoming = f"{job.next:%Y-%m-%d %H:%M}" if job.next else text("status.on_event", lang)
+        table.add_row(text(f"job.{job.job}", lang), when, result, upcoming, _escape(last.message if last else ""))
+    return table
+
+
+@app.command()
+def watch(
+    inbox: Optional[Path] = typer.Argument(None, help="Drop folder to watch (default: paths.inbox of toolkit.toml)."),
+    poll: bool = typer.Option(False, "--poll", help="Poll instead of file-system events (network shares poll anyway)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="en or zh (default: toolkit.toml, else en)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="toolkit.toml to use (default: ./toolkit.toml)."),
+) -> None:
+    """Watch the drop folder: accept or reject each workbook once, re-consolidate after each burst.
+
+    Example: toolkit watch inbox/ --poll
+
+    Accepted workbooks replace their department's input; rejected ones go to inbox/rejected/<date>/
+    with a reason file. SIGTERM finishes the current file and exits 0.
+    """
+    from .jobs.scheduler import setup_logging
+    from .jobs.watcher import Watcher
+
+    language = lang or "en"
+    with guarded(language):
+        settings, language = _settings(config, lang)
+        stop = _stop_on_signals()
+        setup_logging(settings)
+        watcher = Watcher(settings, language, inbox=inbox, poll=poll, report=lambda e: _say(_watch_lines(e, language)))
+        how = lambda kind: text("watch.how.native", language) if kind == "native" else text(  # noqa: E731
+            "watch.how.poll", language, seconds=settings.inbox.poll_seconds)
+        watcher.run(stop, on_ready=lambda kind: out.print(text("watch.started", language, inbox=watcher.inbox,
+                                                                how=how(kind)), markup=False))
+        out.print(text("watch.stopped", language), markup=False)
+
+
+def _watch_lines(event, lang: str) -> list[str]:
+    if event.kind == "consolidated":
+        return [text("watch.consolidated", lang, master=event.master, files=event.files)]
+    if event.kind == "failed":
+        return [text("error.prefix", lang) + event.message]
+    d = event.dropped
+    if d.status == "accepted":
+        return [text("watch.accepted", lang, file=d.name, target=d.target, count=len(d.findings))]
+    return [text(f"watch.{d.status}", lang, file=d.name, reason=d.reason)]
 
 
 def main() -> None:

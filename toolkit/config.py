@@ -12,14 +12,27 @@ else:  # Python 3.10: the same parser, published as tomli
     import tomli as tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, ValidationError,
+                      field_validator, model_validator)
 
 from .config_email import Email  # the [email] section lives in its own module
+from .config_jobs import InboxSettings, ScheduleSettings  # [schedule] and [inbox]: the nightly job, the drop folder
 from .errors import ConfigError
 
 CONFIG_NAME = "toolkit.toml"
+
+
+def _number(value: object) -> object:
+    """A number as TOML writes one (3 or 2.5); never `true`, never "3" (issue 8: strict types)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be a number (like 3 or 2.5), not " + type(value).__name__)
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+Seconds = Number
 
 
 class _Section(BaseModel):
@@ -35,9 +48,9 @@ class Paths(_Section):
 
 class CalendarSettings(_Section):
     # ISO weekday numbers (1 = Monday … 7 = Sunday) that are not working days
-    weekend: tuple[int, ...] = (6, 7)
+    weekend: tuple[StrictInt, ...] = (6, 7)
     # use the Chinese public holidays and make-up workdays of the chinesecalendar package
-    chinese_holidays: bool = True
+    chinese_holidays: StrictBool = True
     holidays: tuple[date, ...] = ()            # extra days off
     workdays: tuple[date, ...] = ()            # extra make-up working days
 
@@ -51,29 +64,39 @@ class CalendarSettings(_Section):
 
 
 class Thresholds(_Section):
-    due_soon_days: int = Field(3, ge=0, le=60)         # working days
-    behind_points: float = Field(20, gt=0, le=100)      # expected % minus actual %
-    overload_ratio: float = Field(1.0, gt=0, le=5)      # load / capacity above this is overloaded
-    default_capacity: float = Field(40, gt=0, le=168)   # hours per week
-    default_hours: float = Field(8, ge=0, le=10000)     # task estimate when empty
-    risk_high: int = Field(15, ge=1, le=25)             # probability × impact
-    risk_amber: int = Field(8, ge=1, le=25)
-    red_days_late: int = Field(5, ge=1, le=250)         # a task this many working days late: project red
-    red_overdue_share: float = Field(20, gt=0, le=100)  # % of open tasks overdue: project red
+    due_soon_days: StrictInt = Field(3, ge=0, le=60)         # working days
+    behind_points: Number = Field(20, gt=0, le=100)          # expected % minus actual %
+    overload_ratio: Number = Field(1.0, gt=0, le=5)          # load / capacity above this is overloaded
+    default_capacity: Number = Field(40, gt=0, le=168)       # hours per week
+    default_hours: Number = Field(8, ge=0, le=10000)         # task estimate when empty
+    risk_high: StrictInt = Field(15, ge=1, le=25)            # probability × impact
+    risk_amber: StrictInt = Field(8, ge=1, le=25)
+    red_days_late: StrictInt = Field(5, ge=1, le=250)        # a task this many working days late: project red
+    red_overdue_share: Number = Field(20, gt=0, le=100)      # % of open tasks overdue: project red
+
+    @model_validator(mode="after")
+    def _amber_below_high(self) -> "Thresholds":
+        if self.risk_amber >= self.risk_high:
+            raise ValueError(f"risk_amber ({self.risk_amber}) must be below risk_high ({self.risk_high})")
+        return self
 
 
 class Limits(_Section):
-    max_file_mb: int = Field(100, ge=1)            # size of an input file on disk
-    max_unzipped_mb: int = Field(100, ge=1)        # total declared/streamed size of a workbook's parts
-    max_ratio: int = Field(250, ge=2)              # compression ratio of a part over 1 MB (text XML reaches ~120:1; bombs 1000:1)
-    max_parts: int = Field(10000, ge=10)
-    max_cells_per_sheet: int = Field(2_000_000, ge=1000)
+    # every limit has a ceiling: a limit of 1e20 is no limit at all
+    max_file_mb: StrictInt = Field(100, ge=1, le=2048)            # size of an input file on disk
+    max_unzipped_mb: StrictInt = Field(100, ge=1, le=4096)        # total declared/streamed size of a workbook's parts
+    # compression ratio of a part over 1 MB (text XML reaches ~120:1; bombs 1000:1)
+    max_ratio: StrictInt = Field(250, ge=2, le=100_000)
+    max_parts: StrictInt = Field(10000, ge=10, le=100_000)
+    max_cells_per_sheet: StrictInt = Field(2_000_000, ge=1000, le=50_000_000)
 
 
-class ScheduleSettings(_Section):
-    consolidate_at: str = "02:00"
-    weekly_report_day: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "friday"
-    weekly_report_at: str = "07:30"
+class Reading(_Section):
+    """How inputs are read (issue 8): hidden sheets, and files still being copied."""
+
+    include_hidden_sheets: StrictBool = False      # hidden / very hidden sheets are skipped with a warning
+    settle_seconds: Seconds = Field(2.0, ge=0, le=60)      # a damaged-looking file changed this recently is waited for
+    settle_max_seconds: Seconds = Field(30.0, ge=0, le=600)  # … at most this long, then "still being written"
 
 
 class Settings(_Section):
@@ -82,14 +105,16 @@ class Settings(_Section):
     calendar: CalendarSettings = CalendarSettings()
     thresholds: Thresholds = Thresholds()
     limits: Limits = Limits()
+    reading: Reading = Reading()
     email: Email = Email()
     schedule: ScheduleSettings = ScheduleSettings()
     # a team's own headers -> standard columns, per file pattern (`"客服部*.xlsx"`) or department:
     # [columns."zh2_*.xlsx"] "负责开发/QA" = "owner"; "" reads a column as nothing; see toolkit.mapping
     columns: dict[str, dict[str, str]] = {}
     statuses: dict[str, str] = {}  # a team's status words -> standard statuses: "已上线" = "done"
+    inbox: InboxSettings = InboxSettings()
     history_url: str = ""          # empty: a SQLite file history.sqlite in the output folder
-    backups_keep: int = Field(5, ge=0, le=100)
+    backups_keep: StrictInt = Field(5, ge=0, le=100)
     paper: Literal["A4", "Letter"] = "A4"   # paper size the master is set up to print on
     base_dir: Path = Path(".")     # the folder toolkit.toml was read from; paths are relative to it
 
@@ -130,7 +155,7 @@ def _describe(error: ValidationError) -> str:
         if item["type"] == "extra_forbidden":
             parts.append(f"unknown setting '{key}'")
         else:
-            parts.append(f"'{key}': {item['msg']}")
+            parts.append(f"'{key}': {item['msg'].removeprefix('Value error, ')}")
     return "; ".join(parts)
 
 

@@ -51,7 +51,9 @@ def run_demo(output: Path, lang: str, *, stamp: str, show: Callable[[str], None]
     master = output / pipeline.MASTER_NAME
     week_before = SAMPLE_AS_OF - timedelta(days=7)
     show(text("demo.week_before", lang, day=week_before.isoformat()))
-    pipeline.run_consolidation([sample], settings, week_before, output=master, stamp=f"{stamp} a", lang=lang)
+    # stamped as if it had run that morning, as a nightly job would have
+    pipeline.run_consolidation([sample], settings, week_before, output=master,
+                               stamp=f"{week_before.isoformat()} 080000", lang=lang)
     run = pipeline.run_consolidation([sample], settings, SAMPLE_AS_OF, output=master, stamp=stamp, lang=lang)
     write_demo_reports(run, output, lang, stamp=stamp, show=show)
     return run

@@ -10,13 +10,24 @@ Rules:
 - `previous_snapshot(as_of)` is the latest snapshot of a date **up to** `as_of`, read before this
   run stores its own: the previous run, even earlier the same day (a re-run after edits shows
   the edits); its stamp names it.
-- Tasks are tracked by Task ID; tasks without an ID are not stored, and when an ID occurs twice
-  the first occurrence counts (the validator reports the duplicate).
+- Tasks are tracked by Task ID, normalised by `ids.normalize_id` (case, spaces and full-width
+  forms do not matter); tasks without an ID are not stored, and when an ID occurs twice the
+  first occurrence counts in comparisons (the validator reports the duplicate); a snapshot keeps
+  every task with an ID, a repeated ID included.
 - A snapshot's tasks are stored as **one compressed blob** (`snapshot_blobs`: the eight fields
-  below as JSON columns, zlib-compressed, about 0.5 MB for 100 000 tasks) instead of a row per
-  task: storing, loading and comparing 100 000 tasks takes a fraction of a second instead of
-  seconds, in SQLite and PostgreSQL alike. Databases written before keep working: their rows in
+  of `SnapshotRow` as JSON columns, zlib-compressed, about 0.5 MB for 100 000 tasks) belonging to
+  its `snapshots` row (which carries the series), instead of a row per task: storing, loading
+  and comparing 100 000 tasks takes a fraction of a second instead of seconds, in SQLite and
+  PostgreSQL alike (issue 7). Databases written before keep working: their rows in
   `snapshot_tasks` are moved into blobs the first time the database is opened.
+- **Each master has its own history** (`series`: the master's resolved path), so two masters
+  written into one folder (one database) never see each other's snapshots. A database made
+  before series existed is migrated on first use (a `series` column is added); its snapshots
+  are given to the first master that uses it. A History opened without a series reads them all.
+- **Failures**: `check_writable()` proves the database can take a snapshot before the master is
+  replaced, so an unwritable or locked database stops the run with nothing written. A SQLite
+  file that is damaged (not a database, truncated, garbage) is never deleted: it is renamed
+  `<name>.damaged-<stamp>` beside itself, a new one is started, and `damaged_kept` names it.
 - `changes_between` gives the changes grouped by kind, in this order: new, completed (status
   became Done), slipped (due date moved later; `slip_days` in working days when a calendar is
   given, else calendar days), newly overdue (with `days_late`)
@@ -26,18 +37,22 @@ Rules:
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
+from sys import intern
 from typing import Any, overload
 
 from sqlalchemy import (Boolean, Column, Date, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table,
-                        Text, create_engine, delete, insert, select)
+                        Text, create_engine, delete, insert, inspect, select, text, true, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import OutputError
+from .ids import normalize_id
 from .results import Change, TaskView
 
 metadata = MetaData()
@@ -48,6 +63,7 @@ snapshots = Table(
     Column("as_of", Date, nullable=False, index=True),
     Column("taken_at_label", String(64), nullable=False, default=""),
     Column("task_count", Integer, nullable=False, default=0),
+    Column("series", String(1024), nullable=False, default="", index=True),
 )
 
 snapshot_tasks = Table(
@@ -64,8 +80,7 @@ snapshot_tasks = Table(
     Column("overdue", Boolean, nullable=False, default=False),
 )
 
-
-# one blob per snapshot: its tasks as columns (see `encode_columns`)
+# one blob per snapshot: its tasks as columns (see `encode_columns`); the snapshot row holds the series
 snapshot_blobs = Table(
     "snapshot_blobs", metadata,
     Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True),
@@ -75,9 +90,10 @@ snapshot_blobs = Table(
 
 CODEC = "json-columns+zlib/1"
 FIELDS = ("task_id", "title", "department", "owner", "status", "due", "percent", "overdue")
+_SHARED = ("department", "owner", "status")     # few distinct values: interned when loaded
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SnapshotRow:
     task_id: str
     title: str = ""
@@ -90,7 +106,8 @@ class SnapshotRow:
 
 
 class SnapshotRows(Sequence[SnapshotRow]):
-    """A snapshot's tasks held as columns (what the blob stores); rows are made when asked for."""
+    """A snapshot's tasks held as columns (what the blob stores), every row kept (a repeated ID
+    too); `SnapshotRow`s are made when asked for."""
 
     def __init__(self, columns: dict[str, list[Any]]):
         self.columns = columns
@@ -100,11 +117,7 @@ class SnapshotRows(Sequence[SnapshotRow]):
         if isinstance(rows, SnapshotRows):
             return rows
         columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
-        seen: set[str] = set()
         for row in rows:
-            if row.task_id in seen:
-                continue
-            seen.add(row.task_id)
             for name in FIELDS:
                 columns[name].append(getattr(row, name))
         return cls(columns)
@@ -130,9 +143,11 @@ class SnapshotRows(Sequence[SnapshotRow]):
             return self.columns == other.columns
         return isinstance(other, Sequence) and list(self) == list(other)
 
+    __hash__ = None  # type: ignore[assignment]   # mutable, compared by value
+
 
 def encode_columns(columns: dict[str, list[Any]]) -> bytes:
-    """The blob of a snapshot: JSON columns (dates as ISO ordinals), zlib-compressed."""
+    """The blob of a snapshot: JSON columns (dates as ordinals), zlib-compressed."""
     plain = {name: columns[name] for name in FIELDS}
     plain["due"] = [d.toordinal() if d is not None else None for d in columns["due"]]
     return zlib.compress(json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
@@ -143,6 +158,8 @@ def decode_columns(data: bytes) -> dict[str, list[Any]]:
     fromordinal = date.fromordinal
     columns["due"] = [fromordinal(d) if d is not None else None for d in columns["due"]]
     columns["overdue"] = [bool(v) for v in columns["overdue"]]
+    for name in _SHARED:     # the few departments, owners and statuses are shared strings
+        columns[name] = [intern(v) for v in columns[name]]
     return {name: columns[name] for name in FIELDS}
 
 
@@ -176,18 +193,17 @@ def row_of(view: TaskView) -> SnapshotRow:
 
 
 def columns_of(tasks: Sequence[TaskView]) -> dict[str, list[Any]]:
-    """`row_of` every task with an ID (first occurrence of an ID), as columns, in one pass."""
+    """`row_of` of every task with an ID (a repeated ID included), as columns, in one pass; plus
+    `days_late` (for the changes only, not stored)."""
     columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
     ids, titles, depts, owners, statuses, dues, percents, overdues = (columns[name] for name in FIELDS)
-    late: list[int] = []
-    seen: set[str] = set()
+    late: list[Any] = []
     for view in tasks:
         values = view.record.values
         value = values.get("id")
         task_id = "" if value is None else str(value).strip()
-        if not task_id or task_id in seen:
+        if not task_id:
             continue
-        seen.add(task_id)
         ids.append(task_id)
         value = values.get("title")
         titles.append("" if value is None else str(value).strip())
@@ -203,7 +219,7 @@ def columns_of(tasks: Sequence[TaskView]) -> dict[str, list[Any]]:
         percents.append(float(value) if isinstance(value, (int, float)) else None)
         overdues.append(bool(view.flags.overdue))
         late.append(view.flags.days_late)
-    columns["days_late"] = late         # for the changes only; not stored (FIELDS)
+    columns["days_late"] = late
     return columns
 
 
@@ -213,26 +229,56 @@ DRIVER_PACKAGES = {"psycopg": ("psycopg", "postgres"), "psycopg2": ("psycopg2-bi
 
 
 class History:
-    """The snapshot store at `url` (e.g. "sqlite:///output/history.sqlite")."""
+    """The snapshot store at `url` (e.g. "sqlite:///output/history.sqlite") for one master
+    (`series`, its resolved path; "" for a store shared by callers that do not say)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, series: str = "", stamp: str = ""):
         self.url = url
+        self.series = series
+        self.damaged_kept: Path | None = None    # where a damaged SQLite file was set aside
+        self._columns: tuple[Sequence[TaskView], dict[str, list[Any]], int] | None = None
         try:
-            self.engine: Engine = create_engine(url)
-            metadata.create_all(self.engine)
-            self._migrate_rows_to_blobs()
+            self._open()
         except ImportError as exc:   # the URL names a database whose driver is not installed
             package, extra = DRIVER_PACKAGES.get((exc.name or "").split(".")[0], (exc.name or "?", "postgres"))
             raise OutputError("history_driver", url=_safe_url(url), package=package, extra=extra) from exc
         except SQLAlchemyError as exc:
-            raise OutputError("history_open", url=_safe_url(url), reason=exc) from exc
-        self._columns: tuple[Sequence[TaskView], dict[str, list[Any]], int] | None = None
+            kept = self._set_aside_damaged(exc, stamp)
+            if kept is None:
+                raise OutputError("history_open", url=_safe_url(url), reason=exc) from exc
+            self.damaged_kept = kept
+            try:
+                self._open()
+            except SQLAlchemyError as again:
+                raise OutputError("history_open", url=_safe_url(url), reason=again) from again
+
+    def _open(self) -> None:
+        self.engine: Engine = create_engine(self.url)
+        try:
+            metadata.create_all(self.engine)
+            self._migrate()
+            self._migrate_rows_to_blobs()
+        except SQLAlchemyError:
+            self.engine.dispose()
+            raise
+
+    def _migrate(self) -> None:
+        """Add `series` to a database made before it existed; legacy snapshots go to this series."""
+        columns = {c["name"] for c in inspect(self.engine).get_columns("snapshots")}
+        with self.engine.begin() as conn:
+            if "series" not in columns:
+                conn.execute(text("ALTER TABLE snapshots ADD COLUMN series VARCHAR(1024) NOT NULL DEFAULT ''"))
+            if self.series:
+                mine = conn.execute(select(snapshots.c.id).where(snapshots.c.series == self.series).limit(1)).first()
+                if mine is None:
+                    conn.execute(update(snapshots).where(snapshots.c.series == "").values(series=self.series))
 
     def _migrate_rows_to_blobs(self) -> None:
         """Snapshots stored a row per task (before blobs) become one blob each, once."""
-        with self.engine.begin() as conn:
+        with self.engine.connect() as conn:
             if conn.execute(select(snapshot_tasks.c.id).limit(1)).first() is None:
                 return
+        with self.engine.begin() as conn:
             ids: list[Any] = [i for (i,) in conn.execute(select(snapshot_tasks.c.snapshot_id).distinct())]
             for snapshot_id in ids:
                 has_blob = conn.execute(select(snapshot_blobs.c.snapshot_id)
@@ -245,16 +291,74 @@ class History:
 
     @staticmethod
     def _legacy_rows(conn: Any, snapshot_id: Any) -> list[SnapshotRow]:
-        rows = conn.execute(select(snapshot_tasks).where(snapshot_tasks.c.snapshot_id == snapshot_id)
-                            .order_by(snapshot_tasks.c.id)).all()
-        return [SnapshotRow(r.task_id, r.title or "", r.department or "", r.owner or "", r.status or "",
-                            r.due, r.percent, bool(r.overdue)) for r in rows]
+        result = conn.execute(select(snapshot_tasks).where(snapshot_tasks.c.snapshot_id == snapshot_id)
+                              .order_by(snapshot_tasks.c.id))
+        return [SnapshotRow(r.task_id, r.title or "", intern(r.department or ""), intern(r.owner or ""),
+                            intern(r.status or ""), r.due, r.percent, bool(r.overdue)) for r in result]
+
+    def _rows(self, conn: Any, snapshot_id: Any) -> SnapshotRows:
+        """A snapshot's rows: its blob, or its rows of before blobs."""
+        blob = conn.execute(select(snapshot_blobs).where(snapshot_blobs.c.snapshot_id == snapshot_id)).first()
+        if blob is not None and blob.codec == CODEC:
+            return SnapshotRows(decode_columns(blob.data))
+        return SnapshotRows.of(self._legacy_rows(conn, snapshot_id))
 
     def _columns_of(self, tasks: Sequence[TaskView]) -> dict[str, list[Any]]:
         """`columns_of(tasks)`, computed once for the compare and the store of one run."""
         if self._columns is None or self._columns[0] is not tasks or len(tasks) != self._columns[2]:
             self._columns = (tasks, columns_of(tasks), len(tasks))
         return self._columns[1]
+
+    def _set_aside_damaged(self, exc: SQLAlchemyError, stamp: str) -> Path | None:
+        """Rename a damaged SQLite file (never delete it); None when the failure is another one."""
+        message = str(getattr(exc, "orig", exc)).lower()
+        if not any(word in message for word in ("not a database", "malformed", "file is encrypted",
+                                                "disk image")):
+            return None
+        path = _sqlite_file(self.url)
+        if path is None or not path.is_file():
+            return None
+        try:
+            self.engine.dispose()
+        except Exception:  # noqa: BLE001
+            pass
+        label = "".join(ch if ch.isalnum() else "-" for ch in (stamp or "unknown")).strip("-")
+        kept = path.with_name(f"{path.name}.damaged-{label}")
+        n = 2
+        while os.path.lexists(kept):
+            kept = path.with_name(f"{path.name}.damaged-{label}-{n}")
+            n += 1
+        try:
+            os.replace(path, kept)
+            for extra in ("-journal", "-wal", "-shm"):     # SQLite's side files belong to the damaged one
+                side = path.with_name(path.name + extra)
+                if side.exists():
+                    os.replace(side, kept.with_name(kept.name + extra))
+        except OSError:
+            return None
+        return kept
+
+    def _mine(self) -> Any:
+        """The snapshots this History reads: its series', or all of them for a History opened
+        without one (a reader that does not say which master, e.g. a report on a shared store)."""
+        return snapshots.c.series == self.series if self.series else true()
+
+    def check_writable(self) -> None:
+        """Prove a snapshot can be stored (write, then roll back): OutputError when not."""
+        try:
+            with self.engine.connect() as conn:
+                trans = conn.begin()
+                try:
+                    result = conn.execute(insert(snapshots).values(as_of=date(1900, 1, 1), taken_at_label="probe",
+                                                                   task_count=0, series=self.series))
+                    assert result.inserted_primary_key is not None
+                    conn.execute(insert(snapshot_blobs).values(snapshot_id=int(result.inserted_primary_key[0]),
+                                                               codec=CODEC, data=b""))
+                finally:
+                    trans.rollback()
+        except SQLAlchemyError as exc:
+            raise OutputError("history_unwritable", url=_safe_url(self.url),
+                              reason=str(getattr(exc, "orig", exc))) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -269,16 +373,19 @@ class History:
 
     def store_snapshot(self, as_of: date, tasks: Sequence[TaskView], label: str) -> int:
         """Store the tasks as the snapshot of `as_of` (replacing one of the same date); its id."""
+        # every task with an ID, a repeated ID included (it is a finding, not a reason to count the
+        # task once): reports count a snapshot's tasks as the master did; comparisons take the first
         blob = encode_columns(self._columns_of(tasks))
         try:
             with self.engine.begin() as conn:
-                old_ids = [i for (i,) in conn.execute(select(snapshots.c.id).where(snapshots.c.as_of == as_of))]
+                old_ids = [i for (i,) in conn.execute(select(snapshots.c.id).where(
+                    snapshots.c.as_of == as_of, snapshots.c.series == self.series))]
                 if old_ids:
                     conn.execute(delete(snapshot_tasks).where(snapshot_tasks.c.snapshot_id.in_(old_ids)))
                     conn.execute(delete(snapshot_blobs).where(snapshot_blobs.c.snapshot_id.in_(old_ids)))
                     conn.execute(delete(snapshots).where(snapshots.c.id.in_(old_ids)))
                 result = conn.execute(insert(snapshots).values(as_of=as_of, taken_at_label=label or "",
-                                                               task_count=len(tasks)))
+                                                               task_count=len(tasks), series=self.series))
                 assert result.inserted_primary_key is not None
                 snapshot_id = int(result.inserted_primary_key[0])
                 conn.execute(insert(snapshot_blobs).values(snapshot_id=snapshot_id, codec=CODEC, data=blob))
@@ -291,14 +398,15 @@ class History:
     def list_snapshots(self) -> list[Snapshot]:
         """Every snapshot, oldest first, without its rows."""
         with self.engine.connect() as conn:
-            found = conn.execute(select(snapshots).order_by(snapshots.c.as_of, snapshots.c.id)).all()
+            found = conn.execute(select(snapshots).where(self._mine())
+                                 .order_by(snapshots.c.as_of, snapshots.c.id)).all()
         return [Snapshot(r.id, r.as_of, r.taken_at_label, r.task_count) for r in found]
 
     def previous_snapshot(self, as_of: date, exclude_id: int | None = None,
                           only_id: int | None = None) -> Snapshot | None:
         """The latest snapshot of a date up to `as_of` (with its rows), or None: called before this
         run stores its own, it is the previous run."""
-        query = select(snapshots).where(snapshots.c.as_of <= as_of)
+        query = select(snapshots).where(snapshots.c.as_of <= as_of, self._mine())
         if only_id is not None:
             query = query.where(snapshots.c.id == only_id)
         if exclude_id is not None:
@@ -308,11 +416,7 @@ class History:
             found = conn.execute(query).first()
             if found is None:
                 return None
-            blob = conn.execute(select(snapshot_blobs).where(snapshot_blobs.c.snapshot_id == found.id)).first()
-            if blob is not None and blob.codec == CODEC:
-                rows = SnapshotRows(decode_columns(blob.data))
-            else:
-                rows = SnapshotRows.of(self._legacy_rows(conn, found.id))
+            rows = self._rows(conn, found.id)
         return Snapshot(found.id, found.as_of, found.taken_at_label, found.task_count, rows)
 
     def snapshot_near(self, target: date, before: date) -> Snapshot | None:
@@ -320,7 +424,8 @@ class History:
         `target` (a week before the as-of date for week-over-week figures); on a tie the
         earlier one. None when there is none."""
         with self.engine.connect() as conn:
-            found = conn.execute(select(snapshots.c.id, snapshots.c.as_of).where(snapshots.c.as_of < before)).all()
+            found = conn.execute(select(snapshots.c.id, snapshots.c.as_of).where(
+                snapshots.c.as_of < before, self._mine())).all()
         if not found:
             return None
         best = min(found, key=lambda r: (abs((r.as_of - target).days), r.as_of, -r.id))
@@ -333,14 +438,10 @@ class History:
         if not wanted:
             return out
         with self.engine.connect() as conn:
-            found = conn.execute(select(snapshots.c.id, snapshots.c.as_of)
+            found = conn.execute(select(snapshots.c.id, snapshots.c.as_of).where(self._mine())
                                  .order_by(snapshots.c.as_of, snapshots.c.id)).all()
             for snapshot_id, as_of in found:
-                blob = conn.execute(select(snapshot_blobs).where(snapshot_blobs.c.snapshot_id == snapshot_id)).first()
-                if blob is not None and blob.codec == CODEC:
-                    columns = decode_columns(blob.data)
-                else:
-                    columns = SnapshotRows.of(self._legacy_rows(conn, snapshot_id)).columns
+                columns = self._rows(conn, snapshot_id).columns
                 for task_id, due in zip(columns["task_id"], columns["due"]):
                     if due is not None and task_id in wanted and task_id not in out:
                         out[str(task_id)] = (due, as_of)  # type: ignore[assignment]  # SQLAlchemy rows are untyped
@@ -371,17 +472,23 @@ _KIND_ORDER = {"new": 0, "completed": 1, "slipped": 2, "newly_overdue": 3, "stat
 
 def compare_columns(old: dict[str, list[Any]], new: dict[str, list[Any]],
                     workdays: Callable[[date, date], int] | None = None) -> list[Change]:
-    """The changes from one snapshot's columns to the current tasks' (`columns_of`; IDs unique in each)."""
-    old_at = {task_id: i for i, task_id in enumerate(old["task_id"])}
+    """The changes from one snapshot's columns to the current tasks' (`columns_of`). Tasks are
+    matched by `normalize_id`; on each side the first row of a normalised ID counts."""
+    old_at: dict[str, int] = {}
+    for index, old_id in enumerate(old["task_id"]):
+        old_at.setdefault(normalize_id(old_id), index)
     o_status, o_due, o_overdue, o_owner = old["status"], old["due"], old["overdue"], old["owner"]
     one_day = timedelta(days=1)
     changes: list[Change] = []
-    present: set[str] = set()
+    seen: set[str] = set()          # keys only: a 170 000-task run keeps no second copy of its rows
     for task_id, title, dept, status, due, overdue, owner, late in zip(
             new["task_id"], new["title"], new["department"], new["status"], new["due"], new["overdue"],
             new["owner"], new.get("days_late") or [None] * len(new["task_id"])):
-        present.add(task_id)
-        i = old_at.get(task_id)
+        key = normalize_id(task_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        i = old_at.get(key)
         if i is None:
             changes.append(Change("new", task_id, title, dept, new=status))
             continue
@@ -398,9 +505,10 @@ def compare_columns(old: dict[str, list[Any]], new: dict[str, list[Any]],
                                   new=due.isoformat() if due else "", days_late=late))
         if owner != o_owner[i]:
             changes.append(Change("owner", task_id, title, dept, old=o_owner[i], new=owner))
-    for i, task_id in enumerate(old["task_id"]):
-        if task_id not in present:
-            changes.append(Change("removed", task_id, old["title"][i], old["department"][i], old=o_status[i]))
+    for key, i in old_at.items():
+        if key not in seen:
+            changes.append(Change("removed", old["task_id"][i], old["title"][i], old["department"][i],
+                                  old=o_status[i]))
     return sorted(changes, key=lambda c: _KIND_ORDER.get(c.kind, 9))   # stable: task order within a kind
 
 
@@ -411,3 +519,15 @@ def _safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:   # noqa: BLE001
         return "the configured URL"
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory ones)."""
+    try:
+        from sqlalchemy.engine import make_url
+        parsed = make_url(url)
+    except Exception:   # noqa: BLE001
+        return None
+    if not parsed.drivername.startswith("sqlite") or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)

@@ -9,7 +9,7 @@ from typing import Any
 from .errors import Finding
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)     # slots: one per row, 170 000 rows must fit in memory (issue 8)
 class Source:
     """Where a row lives: file name shown to people, full path, sheet, Excel row number (1-based)."""
 
@@ -22,7 +22,7 @@ class Source:
         return f"{column_letter}{self.row}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One row of a standard sheet.
 

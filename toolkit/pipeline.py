@@ -4,6 +4,7 @@ Functions of their inputs, the settings and `as_of`; only entry points read the 
 """
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,7 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from .config import Settings
-from .errors import Finding, InputError, OutputError
+from .errors import Finding, InputError, OutputError, Severity
+from .i18n import text
+from .inputs.own_outputs import content_key, duplicate_finding, own_output_finding, toolkit_output_kind
 from .inputs.reader import read_workbook
 from .inputs.safe_open import discover_inputs
 from .model import Batch
@@ -25,23 +28,52 @@ Progress = Callable[[Path], None]
 
 
 def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | None = None,
-                on_count: Callable[[int], None] | None = None) -> Batch:
-    """Read every workbook under `paths` (files or folders). Unreadable files become findings."""
+                on_count: Callable[[int], None] | None = None, output: Path | None = None) -> Batch:
+    """Read every workbook under `paths` (files or folders). Unreadable files become findings.
+
+    The toolkit's own outputs (masters, their backups and conflict copies, annotated copies)
+    are skipped with a finding; a file whose bytes equal an earlier input's is read once, with
+    a finding. An `output` that is one of the (other) inputs is refused before anything is read.
+    """
     files, found = discover_inputs([Path(p) for p in paths])
     if not files and not found:
         shown = ", ".join(str(p) for p in paths)
         raise InputError("no_inputs", paths=shown)
+    found = list(found)
+    chosen: list[tuple[Path, str]] = []
+    first_of: dict[tuple[int, str], str] = {}
+    for path, label in zip(files, _labels(files)):
+        kind = toolkit_output_kind(path)
+        if kind is not None:
+            found.append(own_output_finding(path, label, kind))
+            continue
+        if output is not None and _same_file(path, output):
+            raise InputError("output_is_input", path=output)
+        key = content_key(path)
+        if key is not None and key in first_of:
+            found.append(duplicate_finding(path, label, first_of[key]))
+            continue
+        if key is not None:
+            first_of[key] = label
+        chosen.append((path, label))
     if on_count:
-        on_count(len(files))
+        on_count(len(chosen))
     from .mapping import mapping_for
 
     workbooks = []
-    for path, label in zip(files, _labels(files)):
-        workbooks.append(read_workbook(path, limits=settings.limits, file_label=label,
+    for path, label in chosen:
+        workbooks.append(read_workbook(path, limits=settings.limits, file_label=label, reading=settings.reading,
                                        mapping=mapping_for(settings, path.name, path.stem)))
         if progress:
             progress(path)
-    return Batch(workbooks=workbooks, findings=list(found))
+    return Batch(workbooks=workbooks, findings=found)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
 
 
 def _labels(files: list[Path]) -> list[str]:
@@ -52,12 +84,12 @@ def _labels(files: list[Path]) -> list[str]:
 
 def run_validation(paths: Sequence[Path] | None, settings: Settings, as_of: date,
                    progress: Progress | None = None,
-                   on_count: Callable[[int], None] | None = None) -> Run:
+                   on_count: Callable[[int], None] | None = None, output: Path | None = None) -> Run:
     """read → validate -> a Run holding the batch and its findings report.
 
-    `paths` default to the configured `paths.inputs`.
+    `paths` default to the configured `paths.inputs`; `output` is the master about to be written.
     """
-    batch = read_inputs(paths or [settings.resolve(settings.paths.inputs)], settings, progress, on_count)
+    batch = read_inputs(paths or [settings.resolve(settings.paths.inputs)], settings, progress, on_count, output)
     th = settings.thresholds
     batch.findings = sort_findings(batch.findings + validate_batch(batch, as_of, th.default_hours, th.default_capacity))
     return Run(as_of=as_of, settings=settings, batch=batch, findings=FindingsReport.of(batch))
@@ -75,41 +107,69 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
     from .analyze import analyze
     from .consolidate import consolidate
     from .history import History
-    from .inputs.previous_master import drop_known, read_carried_columns
+    from .inputs.previous_master import master_task_key, match_carried, read_carried_columns, without_headers
     from .outputs.master import write_master
-    from .outputs.safe_output import publish, run_lock
+    from .outputs.safe_output import clean_stale_temps, publish, refuse_link, run_lock
+    from .results import Reason
 
     language = lang or settings.language
-    output = (output or master_path(settings)).resolve()
+    given = output or master_path(settings)
+    output = given.parent.resolve() / given.name        # the path itself: a link there is refused, not followed
+    refuse_link(output)
     url = history_url(settings, output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:   # a path component is a file, or the folder cannot be made
         raise OutputError("output_not_writable", folder=output.parent, reason=exc.strerror or exc) from exc
-    with run_lock(output.parent, timeout=lock_timeout), History(url) as history:
-        # the old master's hand-added columns first, before the inputs are in memory (peaks apart)
-        carried_before = read_carried_columns(output, set())
-        run = run_validation(paths, settings, as_of, progress, on_count)
-        run.consolidated = merged = consolidate(run.batch)
-        run.analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],
-                               merged["risks"], merged["milestones"], settings, as_of)
-        run.history_url = url
-        previous = history.previous_snapshot(as_of)
-        if previous is not None:
-            from .calendar import WorkCalendar
+    with run_lock(output.parent, timeout=lock_timeout):
+        clean_stale_temps(output)
+        # the old master is read first, while nothing else is in memory (a 170 000-row master)
+        carried_all = read_carried_columns(output, set())
+        run = run_validation(paths, settings, as_of, progress, on_count, output=output)
+        with History(url, series=str(output), stamp=stamp) as history:
+            run.consolidated = merged = consolidate(run.batch)
+            run.analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],
+                                   merged["risks"], merged["milestones"], settings, as_of)
+            run.history_url, run.history_series = url, history.series
+            if history.damaged_kept is not None:
+                run.analysis.warnings.append(Reason("history.damaged", {"file": _history_name(url),
+                                                                        "kept": history.damaged_kept.name}))
+            previous = history.previous_snapshot(as_of)
+            if previous is not None:
+                from .calendar import WorkCalendar
 
-            workdays = WorkCalendar.from_settings(settings.calendar).workdays_between
-            run.changes = history.changes_between(previous.rows, run.analysis.tasks, as_of, workdays)
-            run.compared_with = SnapshotRef(previous.as_of, previous.label)
-        carried = drop_known(carried_before, merged.extra_task_headers)
+                workdays = WorkCalendar.from_settings(settings.calendar).workdays_between
+                run.changes = history.changes_between(previous.rows, run.analysis.tasks, as_of, workdays)
+                run.compared_with = SnapshotRef(previous.as_of, previous.label)
+                del previous          # its rows are not needed while the master is written (memory)
+            carried = without_headers(carried_all, set(merged.extra_task_headers))
+            unmatched = match_carried(carried, (master_task_key(v.record) for v in run.analysis.tasks)).unmatched
+            if unmatched:
+                _add_finding(run, Finding("carried-unmatched", Severity.WARNING, output.name, path=None,
+                                          params={"count": sum(len(r.values) for r in unmatched),
+                                                  "sheet": text("sheet.carried_unmatched", language)}))
 
-        def write(target: Path) -> None:
-            write_master(target, run, language, carried=carried)
+            def write(target: Path) -> None:
+                write_master(target, run, language, carried=carried)
 
-        published = publish(write, output, keep_backups=settings.backups_keep, stamp=stamp)
-        run.master, run.conflict, run.backup = published.path, published.conflict, published.backup
-        history.store_snapshot(as_of, run.analysis.tasks, label=stamp)
+            history.check_writable()        # before the master is replaced: a refusal then is true
+            published = publish(write, output, keep_backups=settings.backups_keep, stamp=stamp)
+            run.master, run.conflict, run.backup = published.path, published.conflict, published.backup
+            try:
+                history.store_snapshot(as_of, run.analysis.tasks, label=stamp)
+            except OutputError as exc:
+                raise OutputError("history_after_publish", path=published.path, url=exc.params.get("url", url),
+                                  reason=exc.params.get("reason", exc)) from exc
     return run
+
+
+def _add_finding(run: Run, finding: Finding) -> None:
+    run.batch.findings.append(finding)
+    run.findings = FindingsReport.of(run.batch)
+
+
+def _history_name(url: str) -> str:
+    return url.rsplit("/", 1)[-1] if url.startswith("sqlite") else url
 
 
 def map_workbook(path: Path, settings: Settings) -> list:
@@ -118,7 +178,8 @@ def map_workbook(path: Path, settings: Settings) -> list:
 
     if not path.is_file():
         raise InputError("no_inputs", paths=str(path))
-    wb = read_workbook(path, limits=settings.limits, mapping=mapping_for(settings, path.name, path.stem))
+    wb = read_workbook(path, limits=settings.limits, mapping=mapping_for(settings, path.name, path.stem),
+                       reading=settings.reading)
     return describe(wb)
 
 

@@ -95,7 +95,7 @@ def run_weekly_report(settings: Settings, as_of: date, *, stamp: str, lang: str 
         raise InputError("report_no_project", project=project, known=", ".join(h.project for h in analysis.projects))
     week_before = None
     if run.history_url:
-        with History(run.history_url) as history:
+        with History(run.history_url, series=run.history_series) as history:
             snapshot = history.snapshot_near(as_of - WEEK, before=as_of)
             if snapshot is not None:
                 week_before = WeekBefore(snapshot.as_of, snapshot.label, snapshot.rows,
@@ -128,7 +128,7 @@ def run_closure(settings: Settings, as_of: date, project: str, *, stamp: str, la
     ids = [text_of(v.record, "id") for v in analysis.tasks if project_of(v.record) == project]
     first_due = {}
     if run.history_url:
-        with History(run.history_url) as history:
+        with History(run.history_url, series=run.history_series) as history:
             first_due = history.first_due_dates(ids)
 
     archive_root = settings.resolve(settings.paths.archive)

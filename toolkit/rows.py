@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
+import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +24,7 @@ from .schema import Column, ColType, SheetSpec, looks_like, match_column, match_
 HEADER_SCAN_ROWS = 30          # a header may sit below a title and blank rows
 SAMPLE_ROWS = 200              # rows read ahead to judge the columns by their values
 MIN_HEADER_MATCHES = headers.MIN_HEADER_MATCHES
+MAX_TEXT = 32_767              # characters in an Excel cell: longer text is cut in the master (a finding says so)
 _ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
                            "#GETTING_DATA"})
 
@@ -121,6 +123,8 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
         wb.findings.append(Finding("columns-outside", Severity.INFO, wb.file, raw.name,
                                    f"{column_letter(first + raw.col_offset)}{header_row}", None,
                                    {"headers": ", ".join(f"“{h}”" for h in plan.outside.values())}, str(wb.path)))
+    # columns reported otherwise (a repeated header, a header beside the table): not "without header"
+    ignored = {note.position for note in plan.notes} | set(plan.outside)
     letters = {key: column_letter(pos + raw.col_offset) for key, pos in columns.items()}
     table = SheetTable(spec.key, wb.file, raw.name, str(wb.path), header_row, letters, dict(plan.headers),
                        list(extras.values()), department=department, how=dict(plan.how), samples=plan.samples)
@@ -144,7 +148,8 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
                                        {"column": _bilingual_header(spec, key)}, str(wb.path)))
 
     # (key, position, fast converter, may a blank be skipped without a look) per column
-    reader = _RowReader(spec, table, wb, columns, extras, formulas, mapping)
+    reader = _RowReader(spec, table, wb, columns, extras, formulas, mapping, ignored)
+    reader.table_offset, reader.bounds = raw.col_offset, bounds
     covered, tops = _merged_lookup(raw, header_index)
     merge_values: dict[tuple[int, int], Any] = {}
     header_names = {pos: str(head[header_index][pos]).strip() for pos in columns.values()}
@@ -156,9 +161,12 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
         row_number = header_row + 1 + offset
         cells_seen += len(row)
         if cells_seen > limits.max_cells_per_sheet:
-            wb.findings.append(Finding("file-too-many-cells", Severity.WARNING, wb.file, raw.name,
+            # rows not read are an error with their count, never a quiet cut
+            left = sum(1 for rest in itertools.chain((row,), data_rows) if _has_value(rest))
+            wb.findings.append(Finding("rows-not-read", Severity.ERROR, wb.file, raw.name, f"A{row_number}",
                                        path=str(wb.path),
-                                       params={"limit": limits.max_cells_per_sheet, "sheet": raw.name}))
+                                       params={"limit": limits.max_cells_per_sheet, "sheet": raw.name,
+                                               "count": left, "last": row_number - 1}))
             break
         row_index = header_index + 1 + offset
         for top in tops.get(row_index, ()):
@@ -190,7 +198,12 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
         _skip_summary_rows(table, wb, skips)
     _report_skips(wb, raw, skips)
     table.skipped_rows = len(skips)
+    reader.report_unnamed(raw.col_offset)
     return table
+
+
+def _has_value(row: list[Any]) -> bool:
+    return len(row) > row.count(None) + row.count("")
 
 
 def _sheet_skipped(wb: WorkbookData, sheet: str, guess: headers.KindGuess) -> Finding:
@@ -294,9 +307,13 @@ class _RowReader:
     per-row work is a few C-level operations plus one small function call per filled cell."""
 
     def __init__(self, spec: SheetSpec, table: SheetTable, wb: WorkbookData, columns: dict[str, int],
-                 extras: dict[int, str], formulas: dict[str, str], mapping: headers.Mapping = headers.NO_MAPPING):
+                 extras: dict[int, str], formulas: dict[str, str], mapping: headers.Mapping = headers.NO_MAPPING,
+                 ignored: set[int] | None = None):
         self.spec, self.table, self.wb, self.formulas = spec, table, wb, formulas
         self.statuses = mapping.statuses if spec.key == "tasks" else {}
+        # positions whose values are read (or reported otherwise); values anywhere else have no header
+        self.named = frozenset(columns.values()) | frozenset(extras) | frozenset(ignored or ())
+        self.unnamed: dict[int, list[int]] = {}
         self.keys = tuple(columns)
         self.positions = tuple(columns.values())
         self.width_needed = max(self.positions, default=-1) + 1
@@ -309,6 +326,31 @@ class _RowReader:
         self.extras = extras
         self.is_tasks = spec.key == "tasks"
         self.stub_at = tuple(i for i, key in enumerate(self.keys) if key in _IDENTIFYING) if self.is_tasks else ()
+        self.path = str(wb.path)          # one string shared by every row's Source
+
+    @property
+    def extra_letters(self) -> dict[str, str]:
+        return {name: column_letter(pos + self.table_offset) for pos, name in self.extras.items()}
+
+    table_offset = 0
+    bounds: tuple[int, int] | None = None      # an Excel table's columns: values beside it are reported otherwise
+
+    def _note_unnamed(self, row: list[Any], row_number: int) -> None:
+        named, bounds = self.named, self.bounds
+        for pos, value in enumerate(row):
+            if pos not in named and value is not None and value != "" and \
+                    (bounds is None or bounds[0] <= pos <= bounds[1]):
+                self.unnamed.setdefault(pos, []).append(row_number)
+
+    def report_unnamed(self, col_offset: int) -> None:
+        """One warning per column without a header that holds values: its letter and rows."""
+        wb, table = self.wb, self.table
+        for pos, rows in sorted(self.unnamed.items()):
+            letter = column_letter(pos + col_offset)
+            shown = ", ".join(str(r) for r in rows[:10]) + (f" … (+{len(rows) - 10})" if len(rows) > 10 else "")
+            wb.findings.append(Finding("unnamed-column-values", Severity.WARNING, wb.file, table.sheet,
+                                       f"{letter}{rows[0]}", None,
+                                       {"column": letter, "count": len(rows), "rows": shown}, str(wb.path)))
 
     def _known(self, row: list[Any]) -> list[Any]:
         if self.pick is not None and len(row) >= self.width_needed:
@@ -322,6 +364,8 @@ class _RowReader:
         extra_values = ({name: row[pos] for pos, name in self.extras.items()
                          if pos < len(row) and not coerce.is_blank(row[pos])} if self.extras else {})
         filled = len(known) - known.count(None) - known.count("")
+        if len(row) - row.count(None) - row.count("") > filled + len(extra_values):
+            self._note_unnamed(row, row_number)
         if not extra_values and (filled == 0 or (filled <= 3 and all(coerce.is_blank(v) for v in known))):
             if not self.formulas or not any(f"{self.table.columns[key]}{row_number}" in self.formulas
                                             for key in self.keys):
@@ -350,14 +394,24 @@ class _RowReader:
         wb, table = self.wb, self.table
         values = dict.fromkeys(self.spec.keys)
         values.update(zip(self.keys, typed))
-        record = Record(self.spec.key, Source(wb.file, table.sheet, row_number, str(wb.path)), values=values,
-                        raw=dict(zip(self.keys, known)), columns=table.columns, department=table.department)
+        record = Record(self.spec.key, Source(wb.file, table.sheet, row_number, self.path), values=values,
+                        columns=table.columns, department=table.department)
         for i in slow:
             key = self.keys[i]
             values[key] = _cell_value(self.spec, key, known[i], record, wb, self.formulas,
                                       self.statuses if key == "status" else None)
+        # raw: only what differs from its typed value (a None, a serial number read as a date, a
+        # text list read as IDs, text with spaces around it); a plain value is its own raw value (memory)
+        record.raw = {key: value for key, value in zip(self.keys, known)
+                      if value is not None and value != "" and (type(values[key]) is not type(value)
+                                                                or (type(value) is str and values[key] != value))}
         if extra_values:
             record.extras = {name: _plain(v) for name, v in extra_values.items()}
+            for name, v in record.extras.items():
+                if isinstance(v, str) and len(v) > MAX_TEXT:
+                    wb.findings.append(Finding("text-too-long", Severity.WARNING, wb.file, table.sheet,
+                                               f"{self.extra_letters[name]}{row_number}", v[:40] + "…",
+                                               {"column": name, "length": len(v)}, str(wb.path)))
         if self.is_tasks and values.get("department") is None:
             values["department"] = table.department
         return record
@@ -396,6 +450,7 @@ def _plain(value: Any) -> Any:
 
 
 _SLOW = object()
+_FEW_VALUES = frozenset({"project", "department", "owner", "milestone"})   # text columns of few distinct values
 
 
 def _fast_converter(column: Column, own: dict[str, str] | None = None) -> Callable[[Any], Any]:
@@ -407,12 +462,22 @@ def _fast_converter(column: Column, own: dict[str, str] | None = None) -> Callab
     search = coerce.CONTROL_CHARS.search
     errors = _ERROR_VALUES
 
+    if kind is ColType.TEXT and column.key in _FEW_VALUES:
+        def shared_text(value: Any) -> Any:
+            # a project, department or owner repeats on thousands of rows: one string for all (memory)
+            if type(value) is str and (value.isprintable() or search(value) is None):
+                stripped = value.strip()
+                if stripped and stripped not in errors and "_x000D_" not in stripped and len(stripped) <= MAX_TEXT:
+                    return sys.intern(stripped)
+            return _SLOW
+        return shared_text
+
     if kind is ColType.TEXT:
         def text(value: Any) -> Any:
             # isprintable() is a C-speed "no control character" check for nearly every cell
             if type(value) is str and (value.isprintable() or search(value) is None):
                 stripped = value.strip()
-                if stripped and stripped not in errors and "_x000D_" not in stripped:
+                if stripped and stripped not in errors and "_x000D_" not in stripped and len(stripped) <= MAX_TEXT:
                     return stripped
             return _SLOW
         return text
@@ -498,6 +563,8 @@ def _cell_value(spec: SheetSpec, key: str, value: Any, record: Record, wb: Workb
                 finding("missing-value", shown=None)
             return None
         value = text
+        if len(text) > MAX_TEXT:
+            finding("text-too-long", Severity.WARNING, shown=text[:40] + "…", length=len(text))
     if own and isinstance(value, str) and normalize_header(value) in own:
         return own[normalize_header(value)]          # a status key (config validated it)
     try:

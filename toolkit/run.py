@@ -97,6 +97,7 @@ class Run:
     changes: list[Change] = field(default_factory=list)
     compared_with: SnapshotRef | None = None
     history_url: str = ""
+    history_series: str = ""          # the master's own history in that database (issue 8)
     master: Path | None = None        # where the master was written (None: not consolidated)
     conflict: bool = False            # saved as a conflict copy because the master was open or locked
     backup: Path | None = None

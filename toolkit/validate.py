@@ -11,6 +11,7 @@ from datetime import date
 
 from .coerce import key_of
 from .errors import Bilingual, Finding, Severity
+from .ids import normalize_id
 from .model import Batch, Record
 from .schema import SHEETS_BY_KEY
 
@@ -42,7 +43,7 @@ def check_duplicate_ids(records: Iterable[Record], key: str = "id") -> Iterator[
     for record in records:
         value = record.values.get(key)
         if value:
-            seen[key_of(value)].append(record)
+            seen[normalize_id(value)].append(record)
     for uses in seen.values():
         if len(uses) < 2:
             continue
@@ -135,7 +136,7 @@ def check_defaults(batch: Batch, default_hours: float, default_capacity: float) 
 
 def check_dependencies(tasks: list[Record]) -> Iterator[Finding]:
     """Unknown and self dependencies, and each dependency cycle once."""
-    by_id = {key_of(t.values["id"]): t for t in tasks if t.values.get("id")}
+    by_id = {normalize_id(t.values["id"]): t for t in tasks if t.values.get("id")}
     graph: dict[str, list[str]] = {}
     for task in tasks:
         task_id = task.values.get("id")
@@ -143,14 +144,14 @@ def check_dependencies(tasks: list[Record]) -> Iterator[Finding]:
             continue
         edges = []
         for dep in task.values.get("depends_on") or ():
-            dep_key = key_of(dep)
-            if dep_key == key_of(task_id):
+            dep_key = normalize_id(dep)
+            if dep_key == normalize_id(task_id):
                 yield _finding("self-dependency", E, task, "depends_on", dep)
             elif dep_key not in by_id:
                 yield _finding("unknown-dependency", E, task, "depends_on", dep)
             else:
                 edges.append(dep_key)
-        graph[key_of(task_id)] = edges
+        graph[normalize_id(task_id)] = edges
     for cycle in _cycles(graph):
         first = by_id[cycle[0]]
         names = " → ".join(str(by_id[k].values["id"]) for k in cycle + [cycle[0]])

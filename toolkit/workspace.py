@@ -45,6 +45,11 @@ max_ratio = 250          # compression ratio of a big part; zip bombs reach 1000
 max_parts = 10000
 max_cells_per_sheet = 2000000
 
+[reading]                # how inputs are read / 读取方式
+include_hidden_sheets = false   # hidden sheets are skipped with a warning / 隐藏工作表默认跳过并提示
+settle_seconds = 2       # a file changed this recently is waited for before it is called damaged / 文件刚被修改时先等待
+settle_max_seconds = 30  # … at most this long, then "still being written" / 最长等待秒数
+
 [email]
 transport = "outbox"     # outbox: write .eml files, no server needed; smtp: send / outbox 写入 .eml 文件；smtp 直接发送
 outbox = ""              # empty: output/outbox / 发件箱文件夹，留空为输出文件夹下的 outbox
@@ -75,10 +80,25 @@ rejected = []            # copied on rejected-file notices; never falls back to 
 # body_en = ""
 # body_zh = ""
 
-[schedule]
-consolidate_at = "02:00"
-weekly_report_day = "friday"
-weekly_report_at = "07:30"
+[schedule]               # toolkit schedule / run-nightly / run-weekly (README: Nightly job and drop folder) / 定时任务
+consolidate_at = "02:00"         # every night, HH:MM (24-hour) / 每晚汇总时间
+weekly_report_day = "friday"     # monday … sunday / 周报发送日
+weekly_report_at = "07:30"       # HH:MM; the weekly report is emailed / 周报发送时间（邮件发送）
+weekly_report_pdf = false        # also a PDF of the weekly report (needs LibreOffice) / 同时生成 PDF
+catch_up = true                  # on start, run a night that was missed / 启动时补跑错过的夜间汇总
+log_max_kb = 1024                # toolkit-jobs.log in the output folder, rotated / 日志文件大小上限
+log_keep = 5                     # rotated logs kept / 保留的旧日志数
+
+[inbox]                  # toolkit watch: the drop folder [paths] inbox / 投递文件夹
+stable_seconds = 5.0             # size and time unchanged this long before a file is taken / 文件稳定多久后处理
+unreadable_grace_seconds = 30.0  # a stable file that does not open yet gets this long more / 无法打开时再等待
+debounce_seconds = 10.0          # quiet time after a burst before the master is re-consolidated / 批量投递后多久重新汇总
+reject = "unreadable"            # unreadable: reject only unreadable files and files without a tracker sheet;
+                                 # errors: also reject files with errors / 退回规则：unreadable 或 errors（严格）
+notify_submitter = true          # email the department's Team addresses the findings / 将问题邮件告知提交部门
+poll = false                     # poll instead of file-system events (network shares are polled anyway) / 轮询
+poll_seconds = 2.0
+versions_keep = 20               # earlier inputs kept per department in archive/versions / 保留的历史版本数
 """
 
 

@@ -28,6 +28,9 @@ _P = rb"(?:[A-Za-z_][\w.-]*:)?"    # an optional namespace prefix: <x:f> is as g
 # what a formula without a cached value looks like: a formula closing its cell, or an empty <v>
 _MAYBE_UNCACHED = re.compile(rb"</" + _P + rb"f>\s*</" + _P + rb"c>|<" + _P + rb"f\b[^>]*/>\s*</" + _P + rb"c>|<"
                              + _P + rb"v\s*/>|<" + _P + rb"v>\s*</" + _P + rb"v>")
+_FORMULA = re.compile(rb"<" + _P + rb"f[\s>/]")
+_FIRST_FORMULA_CELL = re.compile(rb"<" + _P + rb"c\b[^>]*?\br=[\"']([A-Z]{1,3}[0-9]{1,7})[\"'][^>]*>\s*(?:<" + _P
+                                 + rb"is\b.*?</" + _P + rb"is>\s*)?<" + _P + rb"f[\s>/]", re.S)
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 _DEFAULT_WORKBOOK = "xl/workbook.xml"
 
@@ -35,20 +38,33 @@ _DEFAULT_WORKBOOK = "xl/workbook.xml"
 def formulas_without_value(path: Path) -> dict[str, dict[str, str]]:
     """{sheet name: {"J2": "=2*8"}} for every formula cell with no cached value; {} when none
     or when the package cannot be understood."""
+    return scan_formulas(path)[0]
+
+
+def scan_formulas(path: Path) -> tuple[dict[str, dict[str, str]], dict[str, tuple[int, str]]]:
+    """(formulas without a value as `formulas_without_value` gives them, {sheet name: (number
+    of formula cells, first formula cell)} for the sheets holding formulas at all)."""
+    found: dict[str, dict[str, str]] = {}
+    counts: dict[str, tuple[int, str]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             names = _names(archive)
-            found: dict[str, dict[str, str]] = {}
             for sheet, part in _worksheet_parts(archive, names):
                 data = archive.read(names[part])
-                if not _may_hold_formula(data) or not _MAYBE_UNCACHED.search(data):
+                if not _may_hold_formula(data):
+                    continue
+                count = len(_FORMULA.findall(data))
+                if count:
+                    first = _FIRST_FORMULA_CELL.search(data)
+                    counts[sheet] = (count, first.group(1).decode("ascii") if first else "")
+                if not _MAYBE_UNCACHED.search(data):
                     continue          # the common case: no formula, or all calculated; no parsing
                 cells = _scan_sheet(data)
                 if cells:
                     found[sheet] = cells
-            return found
     except Exception:  # noqa: BLE001 - the edge: a nicety must never make a readable file unreadable
-        return {}
+        return found, counts
+    return found, counts
 
 
 def _may_hold_formula(data: bytes) -> bool:

@@ -1,20 +1,24 @@
 """The previous master, read back for the columns a user added by hand to its Tasks sheet.
 
 Headers the toolkit does not produce in either language and that are not a team's extra column
-are read back by Task ID and written again in the next master for tasks that still exist. When
-a Task ID occurs twice, both rows get the values of its first occurrence in the old master.
+are read back with the department and Task ID of their row, and written again in the next master
+on the one task of that department and (normalised) Task ID. A value whose task is gone, whose
+Task ID is blank or whose department and ID occur twice is never moved to another row and never
+dropped: it goes to the master's "Carried, unmatched" sheet (read back and kept run after run,
+and put back on its task if that task becomes unique again), and a finding says so.
 """
 from __future__ import annotations
 
-import itertools
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import python_calamine as calamine
 
 from .. import i18n
+from ..ids import task_key
 from ..schema import TASKS, normalize_header
 from .sheet_head import first_rows
 
@@ -26,11 +30,79 @@ FLAGS_TEXT_COLUMN = "master.col.flags"   # the flags in words, right after Statu
 
 
 @dataclass(frozen=True)
+class CarriedRow:
+    """The hand-typed values of one row of the old master, with the task they belong to."""
+
+    department: str
+    task_id: str
+    values: dict[str, Any]
+    why: str = ""              # set when not matched: "gone", "blank" or "ambiguous"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return task_key(self.department, self.task_id)
+
+
+@dataclass(frozen=True)
 class CarriedColumns:
-    """Hand-added columns of the old master: their headers, and their values by Task ID."""
+    """Hand-added columns of the old master: their headers, and every row holding a value in
+    them (from its Tasks sheet and from its "Carried, unmatched" sheet)."""
 
     headers: list[str] = field(default_factory=list)
-    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rows: list[CarriedRow] = field(default_factory=list)
+
+    @property
+    def values(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """{(department, Task ID) normalised: values} of the rows whose key occurs once."""
+        counts = Counter(row.key for row in self.rows)
+        return {row.key: row.values for row in self.rows if row.key[1] and counts[row.key] == 1}
+
+
+@dataclass(frozen=True)
+class CarriedMatch:
+    """Carried values matched to the new tasks: `values` by task key, `unmatched` kept aside."""
+
+    headers: list[str]
+    values: dict[tuple[str, str], dict[str, Any]]
+    unmatched: list[CarriedRow]
+
+
+def match_carried(carried: CarriedColumns, task_keys: Iterable[tuple[str, str]]) -> CarriedMatch:
+    """Give each hand-typed row to the one new task of its department and Task ID. A row whose
+    ID is blank, whose key occurs twice (old or new), or whose task is gone is never put on
+    another row and never dropped: it is returned in `unmatched`, with why."""
+    new = Counter(task_keys)
+    old = Counter(row.key for row in carried.rows)
+    values: dict[tuple[str, str], dict[str, Any]] = {}
+    unmatched: list[CarriedRow] = []
+    for row in carried.rows:
+        key = row.key
+        why = ("blank" if not key[1] else "ambiguous" if old[key] > 1 or new[key] > 1
+               else "gone" if new[key] == 0 else "")
+        if why:
+            unmatched.append(replace(row, why=why))
+        else:
+            values[key] = row.values
+    return CarriedMatch(list(carried.headers), values, unmatched)
+
+
+def without_headers(carried: CarriedColumns, known_headers: set[str]) -> CarriedColumns:
+    """`carried` less the columns named in `known_headers` (the teams' own extra columns)."""
+    known = {normalize_header(h) for h in known_headers}
+    headers = [h for h in carried.headers if normalize_header(h) not in known]
+    if headers == carried.headers:
+        return carried
+    keep = set(headers)
+    rows = []
+    for row in carried.rows:
+        values = {h: v for h, v in row.values.items() if h in keep}
+        if values:
+            rows.append(replace(row, values=values))
+    return CarriedColumns(headers, rows) if headers else CarriedColumns()
+
+
+def unmatched_sheet_names() -> set[str]:
+    return {normalize_header(s) for s in i18n.TEXT["sheet.carried_unmatched"]}
 
 
 def toolkit_task_headers() -> set[str]:
@@ -46,75 +118,73 @@ def toolkit_task_headers() -> set[str]:
 
 
 def read_carried_columns(master_path: Path, known_headers: set[str]) -> CarriedColumns:
-    """Columns a user added by hand to the Tasks sheet of an existing master, by Task ID.
+    """Columns a user added by hand to the Tasks sheet of an existing master, with the
+    department and Task ID of each row, plus the rows kept on its "Carried, unmatched" sheet.
 
     Headers the toolkit writes (either language) and `known_headers` (the teams' own extra
     columns, which come from the inputs) are not carried. Missing or unreadable master: none.
     """
     path = Path(master_path)
-    if not path.is_file():
+    if not path.is_file() or path.is_symlink():
         return CarriedColumns()
     names = {normalize_header(TASKS.en), normalize_header(TASKS.zh)}
     skip = toolkit_task_headers() | {normalize_header(h) for h in known_headers}
-    # the header first, streamed: most masters have no hand-added column, and reading the whole
-    # Tasks sheet to find that out costs seconds and ~180 MB on 100 000 tasks
-    head = first_rows(path, lambda name: normalize_header(name) in names)
-    if head is not None and _columns(head[1], skip) is None:
+    if _nothing_to_carry(path, names, skip):
         return CarriedColumns()
     try:
         wb = calamine.CalamineWorkbook.from_path(str(path))
         sheet_name = next((n for n in wb.sheet_names if normalize_header(n) in names), None)
-        if sheet_name is None:
-            return CarriedColumns()
-        rows = wb.get_sheet_by_name(sheet_name).iter_rows()
-        head_rows = [row for _, row in zip(range(30), rows)]
+        aside_names = unmatched_sheet_names()
+        aside_name = next((n for n in wb.sheet_names if normalize_header(n) in aside_names), None)
+        headers: list[str] = []
+        carried: list[CarriedRow] = []
+        for name, is_aside in ((sheet_name, False), (aside_name, True)):
+            if name is None:
+                continue
+            # rows one at a time (never the whole sheet as Python lists: a master may hold 170 000)
+            found = _carried_rows(wb.get_sheet_by_name(name).iter_rows(), skip, is_aside)
+            if found is None:
+                continue
+            table_headers, table_rows = found
+            headers += [h for h in table_headers if h not in headers]
+            carried += table_rows
     except Exception:   # an unreadable old master must not stop the new one  # noqa: BLE001
         return CarriedColumns()
-    found = _columns(head_rows, skip)
-    if found is None:
+    if not headers:
         return CarriedColumns()
-    header_index, id_col, carried_cols = found
-    carried: dict[str, dict] = {}
-    try:
-        for row in itertools.chain(head_rows[header_index + 1:], rows):   # row by row: never the whole sheet
-            if id_col >= len(row):
-                continue
-            task_id = _id_text(row[id_col])
-            if not task_id or task_id in carried:
-                continue
-            kept = {header: _plain(row[i]) for i, header in carried_cols
-                    if i < len(row) and row[i] is not None and row[i] != ""}
-            if kept:
-                carried[task_id] = kept
-    except Exception:   # noqa: BLE001 - as above
-        return CarriedColumns()
-    return CarriedColumns([h for _, h in carried_cols], carried)
+    return CarriedColumns(headers, carried)
 
 
-def drop_known(carried: CarriedColumns, known_headers: Iterable[str]) -> CarriedColumns:
-    """`carried` without the columns `known_headers` names (the teams' own extra columns, known
-    only once the inputs are read): the same as passing them to `read_carried_columns`."""
-    known = {normalize_header(h) for h in known_headers}
-    headers = [h for h in carried.headers if normalize_header(h) not in known]
-    if len(headers) == len(carried.headers):
-        return carried
-    values = {}
-    for task_id, kept in carried.values.items():
-        left = {h: v for h, v in kept.items() if normalize_header(h) not in known}
-        if left:
-            values[task_id] = left
-    return CarriedColumns(headers, values)
+def _nothing_to_carry(path: Path, names: set[str], skip: set[str]) -> bool:
+    """True when the old master certainly has nothing to carry: its Tasks sheet's header, streamed
+    (`sheet_head.first_rows`), has no hand-added column and there is no "Carried, unmatched"
+    sheet. Reading the whole Tasks sheet to learn that costs seconds and ~180 MB on 100 000
+    tasks (issue 7). False whenever the small reader cannot tell: the sheets are then read."""
+    aside_names = unmatched_sheet_names()
+    if first_rows(path, lambda name: normalize_header(name) in aside_names, max_rows=1) != ("", []):
+        return False        # an unmatched sheet (or cannot tell): read it the ordinary way
+    head = first_rows(path, lambda name: normalize_header(name) in names)
+    if head is None:
+        return False
+    header_row = _header_row(iter(head[1]))
+    return header_row is None or not _carried_columns(header_row, skip)
 
 
-def _columns(rows: list[list[Any]], skip: set[str]) -> tuple[int, int, list[tuple[int, str]]] | None:
-    """(header row index, Task ID column, [(column, header)] to carry) or None: nothing to carry."""
-    id_names = {normalize_header(TASKS.column("id").en), normalize_header(TASKS.column("id").zh)}
-    header_index = next((i for i, row in enumerate(rows[:30])
-                         if any(normalize_header(v) in id_names for v in row)), None)
-    if header_index is None:
-        return None
-    header_row = rows[header_index]
-    id_col = next(i for i, v in enumerate(header_row) if normalize_header(v) in id_names)
+def _id_names() -> set[str]:
+    return {normalize_header(TASKS.column("id").en), normalize_header(TASKS.column("id").zh)}
+
+
+def _header_row(rows: Iterable[list[Any]]) -> list[Any] | None:
+    """The first of the first 30 rows naming the Task ID column, consumed from `rows`."""
+    id_names = _id_names()
+    for _, row in zip(range(30), rows):
+        if any(normalize_header("" if v is None else v) in id_names for v in row):
+            return row
+    return None
+
+
+def _carried_columns(header_row: list[Any], skip: set[str]) -> list[tuple[int, str]]:
+    """[(column, header)] of a header row's columns to carry: not the toolkit's, not `skip`, once each."""
     carried_cols: list[tuple[int, str]] = []
     taken: set[str] = set()
     for i, value in enumerate(header_row):
@@ -123,7 +193,44 @@ def _columns(rows: list[list[Any]], skip: set[str]) -> tuple[int, int, list[tupl
             continue
         taken.add(header)
         carried_cols.append((i, header))
-    return (header_index, id_col, carried_cols) if carried_cols else None
+    return carried_cols
+
+
+def _carried_rows(row_iter: Iterable[list[Any]], skip: set[str], is_aside: bool
+                  ) -> tuple[list[str], list[CarriedRow]] | None:
+    id_names = _id_names()
+    dept_names = {normalize_header(TASKS.column("department").en), normalize_header(TASKS.column("department").zh)}
+    rows = iter(row_iter)
+    header_row = _header_row(rows)
+    if header_row is None:
+        return None
+    id_col = next(i for i, v in enumerate(header_row) if normalize_header(v) in id_names)
+    dept_col = next((i for i, v in enumerate(header_row) if normalize_header(v) in dept_names), None)
+    if is_aside:   # the unmatched sheet: its own columns (department, ID, why) are not carried
+        skip = skip | {normalize_header(s) for s in i18n.TEXT["col.carried_why"]}
+    carried_cols = _carried_columns(header_row, skip)
+    if not carried_cols:
+        return None
+    found: list[CarriedRow] = []
+    for row in rows:
+        kept = {header: _plain(row[i]) for i, header in carried_cols
+                if i < len(row) and row[i] is not None and row[i] != ""}
+        if not kept:
+            continue
+        task_id = _id_text(row[id_col]) if id_col < len(row) else ""
+        department = _id_text(row[dept_col]) if dept_col is not None and dept_col < len(row) else ""
+        found.append(CarriedRow(department, task_id, kept))
+    return [h for _, h in carried_cols], found
+
+
+def master_task_key(record: Any) -> tuple[str, str]:
+    """The key of a task as the master shows it: its Department cell and its Task ID."""
+    values = record.values
+    department = values.get("department") or record.department
+    task_id = values.get("id")
+    if task_id is None:
+        task_id = record.raw.get("id")
+    return task_key(department, task_id)
 
 
 def _id_text(value: Any) -> str:

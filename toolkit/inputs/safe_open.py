@@ -28,6 +28,7 @@ from defusedxml import ElementTree as SafeET
 from ..config import Limits
 from ..errors import Bilingual, FileRejected, Finding, InputError, Severity
 from ..i18n import TEXT
+from .plain import detail, plain_reason
 
 SPREADSHEET_SUFFIXES = frozenset({
     ".xlsx", ".xlsm", ".xltx", ".xltm",   # Office Open XML
@@ -43,8 +44,6 @@ CHUNK = 64 * 1024               # compressed bytes fed to the decompressor at a 
 MAX_OUT = 1 * MB                # decompressed bytes produced per decompressor call
 RATIO_FLOOR = 1 * MB            # a part smaller than this cannot be a bomb, whatever its ratio
 SMALL_PART_CAP = 1 * MB         # [Content_Types].xml, _rels/.rels, mimetype, manifest
-_XML_SUFFIXES = (".xml", ".rels", ".vml")
-_PARSED_SUFFIXES = _XML_SUFFIXES + (".bin",)
 _ENTITY_MARKERS = (b"<!ENTITY", b"<!DOCTYPE")
 _DELIMITERS = ",;\t|"
 _BIFF_OLD_BOF = (b"\x09\x00", b"\x09\x02", b"\x09\x04")   # BIFF2, BIFF3, BIFF4 BOF records
@@ -110,7 +109,10 @@ def discover_inputs(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
             for path in found:
                 take(path)
         elif given.is_file():
-            if not _is_lock_file(given):
+            if given.is_symlink() and not _inside(given, given.parent.resolve()):
+                # the folder form's policy, for files named one by one too
+                findings.append(_outside(given))
+            elif not _is_lock_file(given):
                 take(given)
         elif given.exists() or given.is_symlink():
             raise InputError("not_file_or_folder", path=given)
@@ -128,7 +130,7 @@ def _walk_folder(folder: Path) -> tuple[list[Path], list[Finding]]:
     def unreadable(error: OSError) -> None:
         name = Path(error.filename or str(folder)).name
         findings.append(Finding("file-unreadable", Severity.ERROR, name, path=error.filename,
-                                params={"reason": error.strerror or type(error).__name__}))
+                                params={"reason": plain_reason(error), "detail": detail(error)}))
 
     for current, dirs, names in os.walk(folder, onerror=unreadable):
         here = Path(current)
@@ -183,7 +185,7 @@ def detect_file(path: Path, limits: Limits) -> DetectedFile:
             head = handle.read(HEAD_BYTES)
             return DetectedFile(path, _detect_open(path, handle, head, size, limits))
     except OSError as exc:
-        raise _reject(path, "file-unreadable", reason=exc.strerror or str(exc)) from exc
+        raise _reject(path, "file-unreadable", reason=plain_reason(exc), detail=detail(exc)) from exc
 
 
 def _detect_open(path: Path, handle: BinaryIO, head: bytes, size: int, limits: Limits) -> str:
@@ -232,8 +234,7 @@ def _size(count: int) -> str:
 
 
 def _corrupt(path: Path, reason: object) -> FileRejected:
-    text = str(reason).strip().splitlines()[0][:160] if str(reason).strip() else type(reason).__name__
-    return _reject(path, "file-corrupt", reason=text)
+    return _reject(path, "file-corrupt", reason=plain_reason(reason), detail=detail(reason))
 
 
 # ------------------------------------------------------------------ OLE2: xls, encrypted OOXML
@@ -412,10 +413,9 @@ def _stream_parts(path: Path, handle: BinaryIO, parts: list[zipfile.ZipInfo], li
     cap = limits.max_unzipped_mb * MB
     total = 0
     for info in parts:
-        lower = info.filename.lower()
-        if not lower.endswith(_PARSED_SUFFIXES):
-            continue
-        is_xml = lower.endswith(_XML_SUFFIXES)
+        # every part is inflated and counted, whatever it is called: a reader follows the
+        # package's relationships, not the names, so a worksheet may be called anything
+        is_xml = None            # decided on the part's first bytes, not its name
         crc = 0
         count = 0
         tail = b""
@@ -430,6 +430,8 @@ def _stream_parts(path: Path, handle: BinaryIO, parts: list[zipfile.ZipInfo], li
                 raise _reject(path, "file-ratio", ratio=count // max(info.compress_size, 1),
                               limit=limits.max_ratio)
             crc = zlib.crc32(chunk, crc)
+            if is_xml is None:
+                is_xml = _looks_xml(chunk)
             if is_xml:
                 if wide is None:
                     wide = _is_utf16(chunk)
@@ -441,6 +443,12 @@ def _stream_parts(path: Path, handle: BinaryIO, parts: list[zipfile.ZipInfo], li
             raise _Corrupt(f"{info.filename}: {count} bytes, header says {info.file_size}")
         if crc != info.CRC:
             raise _Corrupt(f"bad CRC-32 for {info.filename}")
+
+
+def _looks_xml(first: bytes) -> bool:
+    """True when a part's first bytes look like XML text (any name, any UTF encoding)."""
+    head = first[:64].lstrip(b"\xef\xbb\xbf \t\r\n").replace(b"\x00", b"").lstrip(b"\xff\xfe \t\r\n")
+    return head.startswith(b"<")
 
 
 def _is_utf16(first: bytes) -> bool:

@@ -59,7 +59,7 @@ def write_annotated_copy(source: Path, findings: list[Finding], out_dir: Path, l
     if detect_file(source, limits).format != "xlsx":
         return None
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / (name or source.name)
+    target = _typed_name(out_dir / (name or source.name), _has_vba(source))
     if target.resolve() == source.resolve():
         raise OutputError("annotate_same_file", file=source.name)
     scratch = tempfile.mkdtemp(prefix=".annotate-", dir=out_dir)
@@ -68,12 +68,44 @@ def write_annotated_copy(source: Path, findings: list[Finding], out_dir: Path, l
         shutil.copyfile(source, copy)
         book = _load(copy, source)
         mark_findings(book, findings, lang)
+        _mark_as_output(book)
         saved = Path(scratch) / ("output" + source.suffix)
         _save(book, saved, target)
         os.replace(saved, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return target
+
+
+def _has_vba(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+
+
+def _typed_name(target: Path, has_vba: bool) -> Path:
+    """The copy's name says what it is: .xlsm when it keeps macros, .xlsx when it has none
+    (Excel refuses a macro workbook named .xlsx, and an .xlsm without macros)."""
+    suffix = target.suffix.lower()
+    if has_vba and suffix == ".xlsx":
+        return target.with_suffix(".xlsm")
+    if not has_vba and suffix == ".xlsm":
+        return target.with_suffix(".xlsx")
+    return target
+
+
+def _mark_as_output(book: Workbook) -> None:
+    """The custom property that keeps an annotated copy from being read as a department workbook."""
+    from openpyxl.packaging.custom import StringProperty
+
+    from ..inputs.own_outputs import MARKER
+    try:
+        if MARKER not in book.custom_doc_props.names:
+            book.custom_doc_props.append(StringProperty(name=MARKER, value="annotated"))
+    except (AttributeError, TypeError, ValueError):   # an old openpyxl: the copy is still written
+        pass
 
 
 def _load(copy: Path, source: Path) -> Workbook:

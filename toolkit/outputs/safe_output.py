@@ -6,11 +6,24 @@ open in Excel / LibreOffice or cannot be replaced, saves a clearly named conflic
 it. `run_lock` keeps two consolidations from running in the same folder at once.
 
 Neither reads the clock: the caller passes `stamp` (e.g. "2026-11-24 0930"), which names
-backups and conflict copies. Backups are rotated by name, so stamps must sort in time order.
+backups and conflict copies.
+
+Crash and attack hygiene (issue 8):
+
+- **No links followed**: an output, its `backups/` folder, a backup name or the lock file that is
+  a symbolic link is refused (`OutputError output_is_link`), never written through.
+- **Durable**: the temporary file is fsynced before the rename and the folder after it.
+- **Atomic backups**: a backup is copied to a temporary name in `backups/`, fsynced and renamed,
+  so a kill or a full disk never leaves a truncated backup that counts as one.
+- **Rotation by time**: backups are ordered by modification time (then by their sequence
+  number), never by name, so two runs in one second never delete the newer backup.
+- `clean_stale_temps` removes what a killed run left (called once the run lock is held).
 """
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -60,11 +73,17 @@ def conflict_path(dest: Path, stamp: str) -> Path:
     return candidate
 
 
+def refuse_link(path: Path) -> None:
+    """OutputError when `path` is a symbolic link: outputs are never written through one."""
+    if path.is_symlink():
+        raise OutputError("output_is_link", path=path)
+
+
 def backup_path(dest: Path, stamp: str) -> Path:
     folder = dest.parent / BACKUP_DIR
     candidate = folder / f"{dest.stem} {stamp}{dest.suffix}"
     n = 2
-    while candidate.exists():
+    while os.path.lexists(candidate):
         candidate = folder / f"{dest.stem} {stamp} ({n}){dest.suffix}"
         n += 1
     return candidate
@@ -79,6 +98,8 @@ def publish(write: Callable[[Path], None], dest: Path, *, keep_backups: int, sta
     folder = dest.parent
     if not folder.is_dir():
         raise OutputError("output_folder_missing", folder=folder)
+    refuse_link(dest)
+    refuse_link(folder / BACKUP_DIR)
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{dest.stem}.", suffix=dest.suffix)
     except OSError as exc:
@@ -86,13 +107,21 @@ def publish(write: Callable[[Path], None], dest: Path, *, keep_backups: int, sta
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        write(tmp)
+        try:
+            write(tmp)
+            _fsync_file(tmp)
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise OutputError("disk_full", folder=folder) from exc
+            raise
         _set_mode(tmp, dest)
         if is_open_elsewhere(dest):
             return PublishResult(_to_conflict(tmp, dest, stamp), True, None)
         backup = _backup(dest, stamp, keep_backups)
         try:
+            refuse_link(dest)
             os.replace(tmp, dest)
+            _fsync_dir(folder)
         except OSError:
             # locked (Windows: open in Excel), read-only, or vanished folder: keep the new file aside
             if backup is not None:
@@ -126,27 +155,95 @@ def _to_conflict(tmp: Path, dest: Path, stamp: str) -> Path:
     return target
 
 
-def _backup(dest: Path, stamp: str, keep: int) -> Path | None:
-    """Copy the current dest into backups/ (a copy: dest stays in place until the replace)."""
-    if keep <= 0 or not dest.is_file():
-        return None
-    target = backup_path(dest, stamp)
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        target.parent.mkdir(exist_ok=True)
-        shutil.copy2(dest, target)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; Windows has no directory handles to sync)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass                # some file systems refuse fsync on a directory: nothing more to do
+    finally:
+        os.close(fd)
+
+
+def _backup(dest: Path, stamp: str, keep: int) -> Path | None:
+    """Copy the current dest into backups/ atomically (a temporary copy, fsynced, renamed):
+    dest stays in place until the replace, and an interrupted copy never looks like a backup."""
+    if keep <= 0 or not dest.is_file() or dest.is_symlink():
+        return None
+    folder = dest.parent / BACKUP_DIR
+    refuse_link(folder)
+    target = backup_path(dest, stamp)
+    tmp: Path | None = None
+    try:
+        folder.mkdir(exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{dest.stem}.", suffix=".tmp")
+        tmp = Path(tmp_name)
+        with open(dest, "rb") as source, os.fdopen(fd, "wb") as copy:
+            shutil.copyfileobj(source, copy, 1024 * 1024)
+            copy.flush()
+            os.fsync(copy.fileno())
+        shutil.copystat(dest, tmp)          # the backup keeps the old master's time: rotation uses it
+        refuse_link(target)
+        os.replace(tmp, target)
+        tmp = None
+        _fsync_dir(folder)
     except OSError as exc:
-        raise OutputError("backup_failed", file=dest.name, folder=target.parent, reason=exc) from exc
+        raise OutputError("backup_failed", file=dest.name, folder=folder, reason=exc) from exc
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
     return target
 
 
+_SEQUENCE = re.compile(r" \((\d+)\)$")
+
+
 def backups_of(dest: Path) -> list[Path]:
-    """The backups of `dest`, oldest first (by name: the stamps sort in time order)."""
+    """The backups of `dest`, oldest first: by modification time (a backup keeps its master's),
+    then by the sequence number of names made in the same second ("… (2)"), then by name."""
     folder = dest.parent / BACKUP_DIR
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():
         return []
     prefix, suffix = f"{dest.stem} ", dest.suffix
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.name.startswith(prefix) and p.name.endswith(suffix))
+    found = []
+    for p in folder.iterdir():
+        if p.name.startswith(prefix) and p.name.endswith(suffix) and p.is_file() and not p.is_symlink():
+            try:
+                mtime = p.stat().st_mtime_ns
+            except OSError:
+                continue
+            match = _SEQUENCE.search(p.name[:-len(suffix)] if suffix else p.name)
+            found.append((mtime, int(match.group(1)) if match else 1, p.name, p))
+    return [p for *_, p in sorted(found)]
+
+
+def clean_stale_temps(dest: Path) -> list[Path]:
+    """Remove the temporary files a killed run left beside `dest` and in its backups folder
+    (call it only while holding the run lock: then no other run is writing them)."""
+    removed = []
+    patterns = [(dest.parent, f".{dest.stem}.", dest.suffix), (dest.parent / BACKUP_DIR, f".{dest.stem}.", ".tmp")]
+    for folder, prefix, suffix in patterns:
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for p in folder.iterdir():
+            if p.name.startswith(prefix) and p.name.endswith(suffix) and not p.is_symlink() and p.is_file():
+                try:
+                    p.unlink()
+                    removed.append(p)
+                except OSError:
+                    pass
+    return removed
 
 
 def _rotate(dest: Path, keep: int) -> None:
@@ -160,10 +257,14 @@ def _rotate(dest: Path, keep: int) -> None:
 
 
 @contextmanager
-def run_lock(folder: Path, timeout: float) -> Iterator[None]:
-    """One consolidation at a time per folder: wait up to `timeout` s, then OutputError."""
+def run_lock(folder: Path, timeout: float, name: str = LOCK_NAME) -> Iterator[None]:
+    """One consolidation at a time per folder: wait up to `timeout` s, then OutputError.
+
+    `name` picks another lock of the folder (the unattended jobs hold `.toolkit-job.lock` around
+    a whole job, which then takes the consolidation's own lock inside)."""
     folder = Path(folder)
-    lock = FileLock(str(folder / LOCK_NAME), timeout=timeout)
+    refuse_link(folder / name)            # filelock would open (and truncate) the link's target
+    lock = FileLock(str(folder / name), timeout=timeout)
     try:
         lock.acquire()
     except Timeout as exc:

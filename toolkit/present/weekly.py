@@ -99,13 +99,13 @@ def _figures(tasks: Sequence[TaskView], analysis: Analysis, week_before: WeekBef
     before: dict[str, int | None] = dict.fromkeys(now)
     same_basis = dict(now)
     if week_before is not None:
-        # snapshots keep one row per Task ID (the first): compare on that basis
-        unique = list({text_of(v.record, "id"): v for v in reversed(tasks) if text_of(v.record, "id")}.values())
+        # snapshots keep the tasks that have a Task ID: compare on that basis
+        with_id = [v for v in tasks if text_of(v.record, "id")]
         same_basis = {
-            "tasks": len(unique),
-            "done": sum(v.record.values.get("status") == "done" for v in unique),
-            "open": sum(v.record.values.get("status") not in ("done", "cancelled") for v in unique),
-            "overdue": sum(v.flags.overdue for v in unique),
+            "tasks": len(with_id),
+            "done": sum(v.record.values.get("status") == "done" for v in with_id),
+            "open": sum(v.record.values.get("status") not in ("done", "cancelled") for v in with_id),
+            "overdue": sum(v.flags.overdue for v in with_id),
         }
         rows = [r for r in week_before.rows if ids is None or r.task_id in ids]
         before = {

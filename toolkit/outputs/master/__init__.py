@@ -11,14 +11,20 @@ created once, constant memory).
   typed, so the master never hides what is in the department workbook.
 - Carried columns (`inputs.previous_master.read_carried_columns`) are written again for tasks
   that still exist.
-- Links in Findings use `external:<path>#'Sheet'!D14` (Excel opens the department workbook at
-  the cell); past Excel's limit of 65 530 links per sheet the place is shown as text.
+- Carried values with no single task (gone, blank or repeated department + Task ID) are kept
+  on a "Carried, unmatched" sheet after Findings (`unmatched.py`), never dropped.
+- Links in Findings point only at workbooks that were read, by a path relative to the master's
+  folder with forward slashes (`../inputs/IT.xlsx#'Tasks'!D14`), never at a network host;
+  past Excel's limit of 65 530 links per sheet the place is shown as text.
+- The workbook carries the custom property `Ops Tracker Toolkit = master`, so it (and its
+  backups and conflict copies) is never read back as a department workbook.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from ...inputs.previous_master import CarriedColumns
+from ...inputs.own_outputs import MARKER
+from ...inputs.previous_master import CarriedColumns, master_task_key, match_carried
 from ...run import Run
 from .book import MasterBook
 from .changes import write_changes
@@ -34,6 +40,7 @@ from .registers import (
 )
 from .tasks import write_tasks
 from .timeline import write_timeline
+from .unmatched import write_unmatched
 from .workload import write_workload
 
 WORKBOOK_OPTIONS = {
@@ -53,16 +60,22 @@ def write_master(path: Path, run: Run, lang: str, *, carried: CarriedColumns | N
     analysis = run.require_analysis()
     merged = run.consolidated
     assert merged is not None
-    carried = carried or CarriedColumns()
+    match = match_carried(carried or CarriedColumns(), (master_task_key(v.record) for v in analysis.tasks))
     wb = Workbook(str(path), WORKBOOK_OPTIONS)
     try:
+        wb.set_custom_property(MARKER, "master")     # never read back as a department workbook
         book = MasterBook(wb, analysis, list(merged["team"]), list(merged["projects"]), list(merged["lessons"]),
                           list(run.changes), list(run.findings.findings), lang, run.as_of,
-                          list(merged.extra_task_headers), carried.values, list(carried.headers),
+                          list(merged.extra_task_headers), match.values, list(match.headers),
                           paper=run.settings.paper, files=run.findings.files, compared_with=run.compared_with)
         book.run = run
+        book.carried_unmatched = match.unmatched
+        book.link_base = Path(path).resolve().parent
+        book.linkable = {f.path for f in run.findings.files if f.readable and f.path}
         for write_sheet in SHEET_WRITERS:
             write_sheet(book)
+        if match.unmatched:
+            write_unmatched(book)
     finally:
         wb.close()
 

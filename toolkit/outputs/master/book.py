@@ -109,6 +109,29 @@ def clean_text(value: str) -> str:
     return value
 
 
+def write_text(ws: Any, row: int, col: int, value: str, fmt: Any = None) -> None:
+    """`ws.write_string` for any user text, cleaned: a string that starts with `<r>` and ends
+    with `</r>` would be written raw as rich-text XML by XlsxWriter's constant_memory mode (a
+    crafted task title could put a live formula cell into the master, or break it), so such a
+    string is written as plain runs, which XlsxWriter escapes. Excel shows the same text."""
+    value = clean_text(value)
+    if value.startswith("<r>") and value.endswith("</r>"):
+        parts = (value[:1], value[1:2], value[2:])     # XlsxWriter wants three pieces or more
+        if fmt is None:
+            ws.write_rich_string(row, col, *parts)
+        else:
+            ws.write_rich_string(row, col, *parts, fmt)
+    else:
+        ws.write_string(row, col, value, fmt)
+
+
+def text_writer(ws: Any) -> Any:
+    """`write_text` bound to one sheet: (row, col, text, fmt)."""
+    def write(row: int, col: int, value: str, fmt: Any = None) -> None:
+        write_text(ws, row, col, value, fmt)
+    return write
+
+
 def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
     """Write one value as what it is: text as text (never a formula), numbers, dates, blanks."""
     if value is None or value == "":
@@ -116,7 +139,7 @@ def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> Non
             ws.write_blank(row, col, None, fmt)
         return
     if isinstance(value, str):
-        ws.write_string(row, col, clean_text(value), fmt)
+        write_text(ws, row, col, value, fmt)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, (int, float, Decimal)):
@@ -124,13 +147,13 @@ def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> Non
         if math.isfinite(number):
             ws.write_number(row, col, number, fmt)
         else:
-            ws.write_string(row, col, str(value), fmt)
+            write_text(ws, row, col, str(value), fmt)
     elif isinstance(value, (datetime, date, time)):
         ws.write_datetime(row, col, value, fmt)
     elif isinstance(value, (list, tuple, set, frozenset)):
-        ws.write_string(row, col, clean_text(", ".join(str(v) for v in value)), fmt)
+        write_text(ws, row, col, ", ".join(str(v) for v in value), fmt)
     else:
-        ws.write_string(row, col, clean_text(str(value)), fmt)
+        write_text(ws, row, col, str(value), fmt)
 
 
 
@@ -181,9 +204,14 @@ class Styles:
 class MasterBook:
     """One master being written: the workbook, its formats, the language and the run's pieces."""
 
+    carried_unmatched: list[Any] = []      # set by write_master: carried rows with no single task
+    link_base: Any = None                  # the master's folder: Findings links are relative to it
+    linkable: set[str] | None = None       # paths of the workbooks that were read (only those are linked)
+
     def __init__(self, wb: Any, analysis: Analysis, team: list[Record], projects: list[Record],
                  lessons: list[Record], changes: list[Change], findings: list[Finding], lang: str, as_of: date,
-                 extra_headers: list[str], carried: dict[str, dict[str, object]], carried_headers: list[str],
+                 extra_headers: list[str], carried: dict[tuple[str, str], dict[str, Any]],
+                 carried_headers: list[str],
                  *, paper: str = "A4", files: Sequence[FileReport] = (), compared_with: SnapshotRef | None = None):
         self.wb = wb
         self.st = Styles(wb)

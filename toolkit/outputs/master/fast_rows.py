@@ -10,6 +10,10 @@ formatting, same control-character and whitespace handling). `tests/test_fast_ro
 that promise: the sheet XML is byte for byte the one the public API writes, and every cell
 (value, type, format, fill) reads back the same.
 
+User text is never written as XML: XlsxWriter's constant-memory mode would write a string shaped
+`<r>…</r>` raw, as rich-text XML (issue 8, item 18), so such a string goes, as in
+`book.write_text`, as three plain rich-text runs, whose XML XlsxWriter itself builds and escapes.
+
 Only for a worksheet in constant-memory mode with rows written top to bottom (what the master
 does); anything else gets `PublicRows`, the same interface over the public API. The private
 XlsxWriter attributes used are pinned by the version range in `pyproject.toml`.
@@ -26,6 +30,7 @@ import xlsxwriter
 from xlsxwriter.utility import _utf16_len, xl_col_to_name
 
 from .book import clean_text
+from .book import write_text as safe_write_text
 
 ENABLED = True                      # tests turn it off to compare with the public API
 
@@ -76,11 +81,43 @@ def _inline(string: str) -> str:
     string = _CTRL_ESCAPE.sub(r"_x005F\1", string)
     string = _CTRL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", string)
     string = string.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    if string.startswith("<r>") and string.endswith("</r>"):
-        return string                              # XlsxWriter takes this as rich-string XML
     preserve = ' xml:space="preserve"' if _LEADING.search(string) or _TRAILING.search(string) else ""
     string = string.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return f"<t{preserve}>{string}</t>"
+
+
+def _rich_shaped(string: str) -> bool:
+    """True for a string XlsxWriter's constant-memory mode would write raw, as rich-text XML."""
+    return string.startswith("<r>") and string.endswith("</r>")
+
+
+def _rich_parts(string: str) -> tuple[str, str, str]:
+    """The three plain runs `book.write_text` writes a rich-shaped string as."""
+    return string[:1], string[1:2], string[2:]
+
+
+def _rich_inline(ws: Any, string: str) -> str | None:
+    """The `<is>` content XlsxWriter writes for `book.write_text`'s runs of a rich-shaped string
+    (its own rich-string builder on a scratch sheet, then its cell writer's control-character
+    escape); None when XlsxWriter refuses the rich string (over Excel's length): nothing is written."""
+    from xlsxwriter.worksheet import Worksheet
+
+    scratch = Worksheet()
+    scratch.constant_memory = True
+    if scratch._write_rich_string(0, 0, *_rich_parts(string)) != 0:    # it warns, as for book.write_text
+        return None
+    return str(ws._escape_control_characters(scratch.table[0][0].string))
+
+
+def public_write_string(ws: Any, row: int, col: int, string: str, fmt: Any = None) -> None:
+    """`ws.write_string`, except that a rich-shaped string is written as `book.write_text` does."""
+    if _rich_shaped(string):
+        if fmt is None:
+            ws.write_rich_string(row, col, *_rich_parts(string))
+        else:
+            ws.write_rich_string(row, col, *_rich_parts(string), fmt)
+    else:
+        ws.write_string(row, col, string, fmt)
 
 
 class RowWriter:
@@ -133,6 +170,11 @@ class RowWriter:
             style = self._style(fmt, row, col)
         if _plain(string):
             text = f"<t>{string}</t>"
+        elif _rich_shaped(string):              # never raw XML: the plain runs book.write_text writes
+            rich = _rich_inline(self.ws, string)
+            if rich is None:
+                return
+            text = rich
         else:
             text = _inline(string)
         self.cells.append((col, f'<c r="{ref}"{style} t="inlineStr"><is>{text}</is></c>'))
@@ -255,14 +297,16 @@ class PublicRows:
 
     def __init__(self, ws: Any):
         self.ws = ws
-        self.write_string = ws.write_string
         self.write_number = ws.write_number
         self.write_datetime = ws.write_datetime
         self.write_blank = ws.write_blank
         self.write_boolean = ws.write_boolean
 
+    def write_string(self, row: int, col: int, string: str, fmt: Any = None) -> None:
+        public_write_string(self.ws, row, col, string, fmt)
+
     def write_text(self, row: int, col: int, string: str, fmt: Any = None) -> None:
-        self.ws.write_string(row, col, clean_text(string), fmt)
+        safe_write_text(self.ws, row, col, string, fmt)
 
     def write_value(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
         write_value(self, row, col, value, fmt)

@@ -1,11 +1,15 @@
 """The Findings sheet: every validation problem, linked to its cell in the source workbook."""
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
+
+from xlsxwriter.url import Url
 
 from ...errors import Finding, Severity
 from ...present.palette import FILLS
-from .book import MAX_LINKS, MAX_URL, MasterBook, clean_text, row_height, wrapped_lines, write_value
+from .book import _BAD_CHARS, MAX_LINKS, MAX_URL, MasterBook, clean_text, row_height, wrapped_lines, write_value
 
 
 def write_findings(book: MasterBook) -> None:
@@ -29,9 +33,9 @@ def write_findings(book: MasterBook) -> None:
         if lines > 1:   # tall enough for the wrapped message (set before the row's cells)
             ws.set_row(r, row_height(min(lines, 20), message + (value or "")))
         place = clean_text(finding.place(book.lang))
-        target = finding_link(finding)
-        if target is not None and links < MAX_LINKS and \
-                ws.write_url(r, 0, target, st.link, place or target[len("external:"):]) == 0:
+        target = finding_link(finding, book.link_base, book.linkable)
+        url = _url(target, place) if target is not None and links < MAX_LINKS else None
+        if url is not None and ws.write_url(r, 0, url, st.link) == 0:
             links += 1
         else:
             write_value(ws, r, 0, place, st.get("text"))
@@ -45,14 +49,49 @@ def write_findings(book: MasterBook) -> None:
     book.print_setup(ws, widths, last_row=r, id_columns=1)
 
 
-def finding_link(finding: Finding) -> str | None:
-    """`external:<path>#'Sheet'!D14` (or just the path) for a finding with a source path."""
+def finding_link(finding: Finding, base: Path | None = None, linkable: set[str] | None = None) -> str | None:
+    r"""`external:../inputs/IT.xlsx#'Sheet'!D14` (or just the path) for a finding about a
+    workbook that was read: relative to the master's folder `base`, with forward slashes.
+
+    None (the place is shown as text) when the file was not read (`linkable` names those that
+    were), when there is no path, or when the path could reach another host: a backslash in a
+    POSIX name (Excel on Windows would read `\\host\share`), a drive or URL scheme, a path that
+    cannot be made relative. A link never starts with `file:`, `//` or `\\`.
+    """
     path = finding.path
     if not path or "#" in path:
         return None
-    path = clean_text(str(path))
-    target = f"external:{path}"
+    if linkable is not None and path not in linkable:
+        return None
+    if os.sep == "/" and "\\" in path:
+        return None
+    if base is not None:
+        try:
+            shown = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
+        except ValueError:              # another drive (Windows): no relative path
+            return None
+    else:
+        shown = path
+    shown = shown.replace(os.sep, "/")
+    if shown.startswith("/") or ":" in shown or "\\" in shown or _BAD_CHARS.search(shown):
+        return None
+    target = f"external:{shown}"
     if finding.sheet and finding.cell and re.fullmatch(r"[A-Z]{1,3}[0-9]{1,7}", finding.cell):
         sheet = finding.sheet.replace("'", "''")
         target += f"#'{sheet}'!{finding.cell}"
     return target if len(target) <= MAX_URL else None
+
+
+def _url(target: str, place: str) -> Url | None:
+    """An XlsxWriter Url whose stored target keeps forward slashes (XlsxWriter turns a relative
+    external path into Windows separators, which a Linux spreadsheet program cannot follow)."""
+    if place.startswith("<r>") and place.endswith("</r>"):
+        return None                     # shown as escaped text instead (book.write_text)
+    try:
+        url = Url(target)
+    except ValueError:
+        return None
+    if isinstance(getattr(url, "_relationship_link", None), str):
+        url._relationship_link = url._relationship_link.replace("\\", "/")
+    url.text = place or target[len("external:"):]
+    return url

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ...inputs.previous_master import FLAG_COLUMNS, FLAGS_TEXT_COLUMN
+from ...inputs.previous_master import FLAG_COLUMNS, FLAGS_TEXT_COLUMN, master_task_key
 from ...present.flags import flag_text
 from ...present.labels import issue_text, kind_of, overload_text
 from ...present.marks import row_mark
@@ -88,7 +88,7 @@ def write_tasks(book: MasterBook) -> None:
     source_at = carried_at + len(book.carried_headers)
     blocked_status = book.t("master.blocked_status")
     extras, carried_headers, carried = book.extra_headers, book.carried_headers, book.carried
-    out = row_writer(ws)    # the rows' XML written directly (see fast_rows); same cells as ws.write_*
+    out = row_writer(ws)    # the rows' XML written directly (see fast_rows); same cells as book.write_text & co
     write_text, write_number, write_blank, write_datetime, write_value = (
         out.write_text, out.write_number, out.write_blank, out.write_datetime, out.write_value)
 
@@ -163,8 +163,7 @@ def write_tasks(book: MasterBook) -> None:
                 if value is not None or fill is not None:
                     write_value(r, extra_at + i, value, F[kind_of(value)])
         if carried_headers:
-            task_id = values.get("id")
-            kept = carried.get(str(task_id).strip(), {}) if task_id is not None else {}
+            kept = carried.get(master_task_key(record), {})
             for i, header in enumerate(carried_headers):
                 value = kept.get(header)
                 if value is not None or fill is not None:
