@@ -153,7 +153,7 @@ def prepare_state(folder: Path, out: Path, state: str) -> None:
     if state == "empty":
         return
     from toolkit.config import Settings
-    from toolkit.inputs.previous_master import CarriedColumns
+    from toolkit.inputs.previous_master import CarriedColumns, CarriedRow
     from toolkit.outputs.master import write_master
     from toolkit.pipeline import run_consolidation
 
@@ -162,8 +162,9 @@ def prepare_state(folder: Path, out: Path, state: str) -> None:
                             stamp="earlier")
     if state == "nightly":
         assert run.analysis is not None
-        notes = {str(v.record.values["id"]): {HAND_COLUMN: f"checked {k}"}
-                 for k, v in enumerate(run.analysis.tasks) if k % 10 == 0}
+        notes = [CarriedRow(str(v.record.values.get("department") or v.record.department),
+                            str(v.record.values["id"]), {HAND_COLUMN: f"checked {k}"})
+                 for k, v in enumerate(run.analysis.tasks) if k % 10 == 0]
         write_master(master, run, "en", carried=CarriedColumns([HAND_COLUMN], notes))
     shutil.rmtree(out / "backups", ignore_errors=True)
 
