@@ -222,6 +222,12 @@ def consolidate_round(folder: Path, state: str, template: Path, scratch: Path, p
     work = scratch / f"run-{state}"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(template, work)
+    history = work / "history.sqlite"
+    if history.is_file():      # each master has its own history (issue 8): the copy's snapshots are this master's
+        import sqlite3
+        with sqlite3.connect(history) as db:
+            db.execute("UPDATE snapshots SET series = ?", (str(work.resolve() / "master.xlsx"),))
+        db.close()
     args = ["--side", "consolidate-toolkit", "--folder", str(folder), "--out", str(work)]
     result = run_side(*args, *(["--profile"] if profile else []))
     shutil.rmtree(work, ignore_errors=True)
