@@ -36,9 +36,10 @@ sample: $(STAMP)
 excel: $(STAMP)
 	$(BIN)/python -m toolkit.outputs.excel_build
 
+# read + validate and consolidate (three folder states) against naive pipelines, then 10k/100k/300k
+# tasks; writes the table into README.md.  Options: make bench BENCH_ARGS="--rounds 5"
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_read_validate.py
-	$(BIN)/python benchmarks/bench_consolidate.py
+	$(BIN)/python benchmarks/bench.py --readme --profile $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

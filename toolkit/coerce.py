@@ -231,4 +231,6 @@ def coerce(column: Column, value: object, date1904: bool = False) -> object:
 
 def key_of(text: object) -> str:
     """A comparison key for names and IDs: NFKC, case-folded, inner spaces collapsed."""
+    if type(text) is str and text.isascii():     # NFKC leaves ASCII as it is; casefold is lower
+        return " ".join(text.lower().split())
     return " ".join(fold(str(text)).casefold().split()) if text is not None else ""

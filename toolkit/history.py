@@ -12,7 +12,14 @@ Rules:
   the edits); its stamp names it.
 - Tasks are tracked by Task ID, normalised by `ids.normalize_id` (case, spaces and full-width
   forms do not matter); tasks without an ID are not stored, and when an ID occurs twice the
-  first occurrence counts (the validator reports the duplicate).
+  first occurrence counts in comparisons (the validator reports the duplicate); a snapshot keeps
+  every task with an ID, a repeated ID included.
+- A snapshot's tasks are stored as **one compressed blob** (`snapshot_blobs`: the eight fields
+  of `SnapshotRow` as JSON columns, zlib-compressed, about 0.5 MB for 100 000 tasks) belonging to
+  its `snapshots` row (which carries the series), instead of a row per task: storing, loading
+  and comparing 100 000 tasks takes a fraction of a second instead of seconds, in SQLite and
+  PostgreSQL alike (issue 7). Databases written before keep working: their rows in
+  `snapshot_tasks` are moved into blobs the first time the database is opened.
 - **Each master has its own history** (`series`: the master's resolved path), so two masters
   written into one folder (one database) never see each other's snapshots. A database made
   before series existed is migrated on first use (a `series` column is added); its snapshots
@@ -29,16 +36,18 @@ Rules:
 """
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from sys import intern
-from typing import Any
+from typing import Any, overload
 
-from sqlalchemy import (Boolean, Column, Date, Float, ForeignKey, Integer, MetaData, String, Table, Text,
-                        create_engine, delete, insert, inspect, select, text, true, update)
+from sqlalchemy import (Boolean, Column, Date, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table,
+                        Text, create_engine, delete, insert, inspect, select, text, true, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,7 +56,6 @@ from .ids import normalize_id
 from .results import Change, TaskView
 
 metadata = MetaData()
-_INSERT_CHUNK = 5000         # snapshot rows per INSERT: 170 000 rows as one list of dicts cost 100+ MB
 
 snapshots = Table(
     "snapshots", metadata,
@@ -72,6 +80,18 @@ snapshot_tasks = Table(
     Column("overdue", Boolean, nullable=False, default=False),
 )
 
+# one blob per snapshot: its tasks as columns (see `encode_columns`); the snapshot row holds the series
+snapshot_blobs = Table(
+    "snapshot_blobs", metadata,
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True),
+    Column("codec", String(32), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+CODEC = "json-columns+zlib/1"
+FIELDS = ("task_id", "title", "department", "owner", "status", "due", "percent", "overdue")
+_SHARED = ("department", "owner", "status")     # few distinct values: interned when loaded
+
 
 @dataclass(frozen=True, slots=True)
 class SnapshotRow:
@@ -85,13 +105,91 @@ class SnapshotRow:
     overdue: bool = False
 
 
+class SnapshotRows(Sequence[SnapshotRow]):
+    """A snapshot's tasks held as columns (what the blob stores), every row kept (a repeated ID
+    too); `SnapshotRow`s are made when asked for."""
+
+    def __init__(self, columns: dict[str, list[Any]]):
+        self.columns = columns
+
+    @classmethod
+    def of(cls, rows: Iterable[SnapshotRow]) -> SnapshotRows:
+        if isinstance(rows, SnapshotRows):
+            return rows
+        columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
+        for row in rows:
+            for name in FIELDS:
+                columns[name].append(getattr(row, name))
+        return cls(columns)
+
+    def __len__(self) -> int:
+        return len(self.columns["task_id"])
+
+    @overload
+    def __getitem__(self, index: int) -> SnapshotRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[SnapshotRow]: ...
+
+    def __getitem__(self, index: int | slice) -> SnapshotRow | list[SnapshotRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return SnapshotRow(*(self.columns[name][index] for name in FIELDS))
+
+    def __iter__(self) -> Iterator[SnapshotRow]:
+        return (SnapshotRow(*values) for values in zip(*(self.columns[name] for name in FIELDS)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SnapshotRows):
+            return self.columns == other.columns
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]   # mutable, compared by value
+
+
+_ENCODE_CHUNK = 10_000       # values per piece of JSON: the text of 170 000 tasks is never whole in memory
+
+
+def encode_columns(columns: dict[str, list[Any]]) -> bytes:
+    """The blob of a snapshot: JSON columns (dates as ordinals), zlib-compressed; written and
+    compressed a piece at a time, so memory stays flat (issue 8, item 9: 170 000 rows)."""
+    packer = zlib.compressobj(6)
+    out: list[bytes] = []
+
+    def feed(piece: str) -> None:
+        out.append(packer.compress(piece.encode("utf-8")))
+
+    feed("{")
+    for n, name in enumerate(FIELDS):
+        values = columns[name]
+        feed(("," if n else "") + json.dumps(name) + ":[")
+        for start in range(0, len(values), _ENCODE_CHUNK):
+            chunk = values[start:start + _ENCODE_CHUNK]
+            if name == "due":
+                chunk = [d.toordinal() if d is not None else None for d in chunk]
+            feed(("," if start else "") + json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))[1:-1])
+        feed("]")
+    feed("}")
+    out.append(packer.flush())
+    return b"".join(out)
+
+
+def decode_columns(data: bytes) -> dict[str, list[Any]]:
+    columns = json.loads(zlib.decompress(data).decode("utf-8"))
+    fromordinal = date.fromordinal
+    columns["due"] = [fromordinal(d) if d is not None else None for d in columns["due"]]
+    columns["overdue"] = [bool(v) for v in columns["overdue"]]
+    for name in _SHARED:     # the few departments, owners and statuses are shared strings
+        columns[name] = [intern(v) for v in columns[name]]
+    return {name: columns[name] for name in FIELDS}
+
+
 @dataclass
 class Snapshot:
     id: int
     as_of: date
     label: str
     task_count: int
-    rows: list[SnapshotRow] = field(default_factory=list)
+    rows: Sequence[SnapshotRow] = field(default_factory=list)
 
 
 def _text(value: Any) -> str:
@@ -114,6 +212,37 @@ def row_of(view: TaskView) -> SnapshotRow:
     )
 
 
+def columns_of(tasks: Sequence[TaskView]) -> dict[str, list[Any]]:
+    """`row_of` of every task with an ID (a repeated ID included), as columns, in one pass; plus
+    `days_late` (for the changes only, not stored)."""
+    columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
+    ids, titles, depts, owners, statuses, dues, percents, overdues = (columns[name] for name in FIELDS)
+    late: list[Any] = []
+    for view in tasks:
+        values = view.record.values
+        value = values.get("id")
+        task_id = "" if value is None else str(value).strip()
+        if not task_id:
+            continue
+        ids.append(task_id)
+        value = values.get("title")
+        titles.append("" if value is None else str(value).strip())
+        value = values.get("department") or view.record.department
+        depts.append("" if value is None else str(value).strip())
+        value = values.get("owner")
+        owners.append("" if value is None else str(value).strip())
+        value = values.get("status")
+        statuses.append("" if value is None else str(value).strip())
+        value = values.get("due")
+        dues.append(value if isinstance(value, date) else None)
+        value = values.get("percent")
+        percents.append(float(value) if isinstance(value, (int, float)) else None)
+        overdues.append(bool(view.flags.overdue))
+        late.append(view.flags.days_late)
+    columns["days_late"] = late
+    return columns
+
+
 # driver module -> (package to install, extra of this toolkit that installs it)
 DRIVER_PACKAGES = {"psycopg": ("psycopg", "postgres"), "psycopg2": ("psycopg2-binary", "postgres"),
                    "pymysql": ("PyMySQL", "mysql"), "MySQLdb": ("mysqlclient", "mysql")}
@@ -127,6 +256,7 @@ class History:
         self.url = url
         self.series = series
         self.damaged_kept: Path | None = None    # where a damaged SQLite file was set aside
+        self._columns: tuple[Sequence[TaskView], dict[str, list[Any]], int] | None = None
         try:
             self._open()
         except ImportError as exc:   # the URL names a database whose driver is not installed
@@ -147,6 +277,7 @@ class History:
         try:
             metadata.create_all(self.engine)
             self._migrate()
+            self._migrate_rows_to_blobs()
         except SQLAlchemyError:
             self.engine.dispose()
             raise
@@ -161,6 +292,42 @@ class History:
                 mine = conn.execute(select(snapshots.c.id).where(snapshots.c.series == self.series).limit(1)).first()
                 if mine is None:
                     conn.execute(update(snapshots).where(snapshots.c.series == "").values(series=self.series))
+
+    def _migrate_rows_to_blobs(self) -> None:
+        """Snapshots stored a row per task (before blobs) become one blob each, once."""
+        with self.engine.connect() as conn:
+            if conn.execute(select(snapshot_tasks.c.id).limit(1)).first() is None:
+                return
+        with self.engine.begin() as conn:
+            ids: list[Any] = [i for (i,) in conn.execute(select(snapshot_tasks.c.snapshot_id).distinct())]
+            for snapshot_id in ids:
+                has_blob = conn.execute(select(snapshot_blobs.c.snapshot_id)
+                                        .where(snapshot_blobs.c.snapshot_id == snapshot_id)).first()
+                if has_blob is None:
+                    rows = SnapshotRows.of(self._legacy_rows(conn, snapshot_id))
+                    conn.execute(insert(snapshot_blobs).values(snapshot_id=snapshot_id, codec=CODEC,
+                                                               data=encode_columns(rows.columns)))
+                conn.execute(delete(snapshot_tasks).where(snapshot_tasks.c.snapshot_id == snapshot_id))
+
+    @staticmethod
+    def _legacy_rows(conn: Any, snapshot_id: Any) -> list[SnapshotRow]:
+        result = conn.execute(select(snapshot_tasks).where(snapshot_tasks.c.snapshot_id == snapshot_id)
+                              .order_by(snapshot_tasks.c.id))
+        return [SnapshotRow(r.task_id, r.title or "", intern(r.department or ""), intern(r.owner or ""),
+                            intern(r.status or ""), r.due, r.percent, bool(r.overdue)) for r in result]
+
+    def _rows(self, conn: Any, snapshot_id: Any) -> SnapshotRows:
+        """A snapshot's rows: its blob, or its rows of before blobs."""
+        blob = conn.execute(select(snapshot_blobs).where(snapshot_blobs.c.snapshot_id == snapshot_id)).first()
+        if blob is not None and blob.codec == CODEC:
+            return SnapshotRows(decode_columns(blob.data))
+        return SnapshotRows.of(self._legacy_rows(conn, snapshot_id))
+
+    def _columns_of(self, tasks: Sequence[TaskView]) -> dict[str, list[Any]]:
+        """`columns_of(tasks)`, computed once for the compare and the store of one run."""
+        if self._columns is None or self._columns[0] is not tasks or len(tasks) != self._columns[2]:
+            self._columns = (tasks, columns_of(tasks), len(tasks))
+        return self._columns[1]
 
     def _set_aside_damaged(self, exc: SQLAlchemyError, stamp: str) -> Path | None:
         """Rename a damaged SQLite file (never delete it); None when the failure is another one."""
@@ -202,8 +369,11 @@ class History:
             with self.engine.connect() as conn:
                 trans = conn.begin()
                 try:
-                    conn.execute(insert(snapshots).values(as_of=date(1900, 1, 1), taken_at_label="probe",
-                                                          task_count=0, series=self.series))
+                    result = conn.execute(insert(snapshots).values(as_of=date(1900, 1, 1), taken_at_label="probe",
+                                                                   task_count=0, series=self.series))
+                    assert result.inserted_primary_key is not None
+                    conn.execute(insert(snapshot_blobs).values(snapshot_id=int(result.inserted_primary_key[0]),
+                                                               codec=CODEC, data=b""))
                 finally:
                     trans.rollback()
         except SQLAlchemyError as exc:
@@ -225,24 +395,20 @@ class History:
         """Store the tasks as the snapshot of `as_of` (replacing one of the same date); its id."""
         # every task with an ID, a repeated ID included (it is a finding, not a reason to count the
         # task once): reports count a snapshot's tasks as the master did; comparisons take the first
-        stored = [row for row in map(row_of, tasks) if row.task_id]
+        blob = encode_columns(self._columns_of(tasks))
         try:
             with self.engine.begin() as conn:
                 old_ids = [i for (i,) in conn.execute(select(snapshots.c.id).where(
                     snapshots.c.as_of == as_of, snapshots.c.series == self.series))]
                 if old_ids:
                     conn.execute(delete(snapshot_tasks).where(snapshot_tasks.c.snapshot_id.in_(old_ids)))
+                    conn.execute(delete(snapshot_blobs).where(snapshot_blobs.c.snapshot_id.in_(old_ids)))
                     conn.execute(delete(snapshots).where(snapshots.c.id.in_(old_ids)))
                 result = conn.execute(insert(snapshots).values(as_of=as_of, taken_at_label=label or "",
                                                                task_count=len(tasks), series=self.series))
                 assert result.inserted_primary_key is not None
                 snapshot_id = int(result.inserted_primary_key[0])
-                for start in range(0, len(stored), _INSERT_CHUNK):   # chunks: memory stays flat
-                    conn.execute(insert(snapshot_tasks), [
-                        {"snapshot_id": snapshot_id, "task_id": r.task_id, "title": r.title,
-                         "department": r.department, "owner": r.owner, "status": r.status, "due": r.due,
-                         "percent": r.percent, "overdue": r.overdue}
-                        for r in stored[start:start + _INSERT_CHUNK]])
+                conn.execute(insert(snapshot_blobs).values(snapshot_id=snapshot_id, codec=CODEC, data=blob))
         except SQLAlchemyError as exc:
             raise OutputError("history_store", url=_safe_url(self.url), reason=exc) from exc
         return snapshot_id
@@ -270,11 +436,7 @@ class History:
             found = conn.execute(query).first()
             if found is None:
                 return None
-            result = conn.execute(select(snapshot_tasks).where(snapshot_tasks.c.snapshot_id == found.id)
-                                  .order_by(snapshot_tasks.c.id))
-            # streamed, not .all(); the few departments, owners and statuses are shared strings
-            rows = [SnapshotRow(r.task_id, r.title or "", intern(r.department or ""), intern(r.owner or ""),
-                                intern(r.status or ""), r.due, r.percent, bool(r.overdue)) for r in result]
+            rows = self._rows(conn, found.id)
         return Snapshot(found.id, found.as_of, found.taken_at_label, found.task_count, rows)
 
     def snapshot_near(self, target: date, before: date) -> Snapshot | None:
@@ -295,19 +457,23 @@ class History:
         out: dict[str, tuple[date, date]] = {}
         if not wanted:
             return out
-        query = (select(snapshot_tasks.c.task_id, snapshot_tasks.c.due, snapshots.c.as_of)
-                 .join(snapshots, snapshots.c.id == snapshot_tasks.c.snapshot_id)
-                 .where(snapshot_tasks.c.due.is_not(None), self._mine())
-                 .order_by(snapshots.c.as_of, snapshots.c.id))
         with self.engine.connect() as conn:
-            for task_id, due, as_of in conn.execute(query):
-                if task_id in wanted and task_id not in out:
-                    out[str(task_id)] = (due, as_of)  # type: ignore[assignment]  # SQLAlchemy rows are untyped
+            found = conn.execute(select(snapshots.c.id, snapshots.c.as_of).where(self._mine())
+                                 .order_by(snapshots.c.as_of, snapshots.c.id)).all()
+            for snapshot_id, as_of in found:
+                columns = self._rows(conn, snapshot_id).columns
+                for task_id, due in zip(columns["task_id"], columns["due"]):
+                    if due is not None and task_id in wanted and task_id not in out:
+                        out[str(task_id)] = (due, as_of)  # type: ignore[assignment]  # SQLAlchemy rows are untyped
+                if len(out) == len(wanted):
+                    break
         return out
 
     def changes_between(self, old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[TaskView],
                         as_of: date | None = None, workdays: Callable[[date, date], int] | None = None) -> list[Change]:
-        return changes_between(old_rows, tasks, as_of, workdays)
+        if old_rows is None:
+            return []
+        return compare_columns(SnapshotRows.of(old_rows).columns, self._columns_of(tasks), workdays)
 
 
 def changes_between(old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[TaskView],
@@ -318,42 +484,52 @@ def changes_between(old_rows: Iterable[SnapshotRow] | None, tasks: Sequence[Task
     """
     if old_rows is None:
         return []
-    old: dict[str, SnapshotRow] = {}
-    for row in old_rows:
-        old.setdefault(normalize_id(row.task_id), row)
+    return compare_columns(SnapshotRows.of(old_rows).columns, columns_of(tasks), workdays)
 
+
+_KIND_ORDER = {"new": 0, "completed": 1, "slipped": 2, "newly_overdue": 3, "status": 4, "owner": 5, "removed": 6}
+
+
+def compare_columns(old: dict[str, list[Any]], new: dict[str, list[Any]],
+                    workdays: Callable[[date, date], int] | None = None) -> list[Change]:
+    """The changes from one snapshot's columns to the current tasks' (`columns_of`). Tasks are
+    matched by `normalize_id`; on each side the first row of a normalised ID counts."""
+    old_at: dict[str, int] = {}
+    for index, old_id in enumerate(old["task_id"]):
+        old_at.setdefault(normalize_id(old_id), index)
+    o_status, o_due, o_overdue, o_owner = old["status"], old["due"], old["overdue"], old["owner"]
+    one_day = timedelta(days=1)
     changes: list[Change] = []
     seen: set[str] = set()          # keys only: a 170 000-task run keeps no second copy of its rows
-    for view in tasks:
-        now = row_of(view)
-        if not now.task_id:
-            continue
-        key = normalize_id(now.task_id)
+    for task_id, title, dept, status, due, overdue, owner, late in zip(
+            new["task_id"], new["title"], new["department"], new["status"], new["due"], new["overdue"],
+            new["owner"], new.get("days_late") or [None] * len(new["task_id"])):
+        key = normalize_id(task_id)
         if key in seen:
             continue
         seen.add(key)
-        was = old.get(key)
-        base = (now.task_id, now.title, now.department)
-        if was is None:
-            changes.append(Change("new", *base, new=now.status))
+        i = old_at.get(key)
+        if i is None:
+            changes.append(Change("new", task_id, title, dept, new=status))
             continue
-        if now.status != was.status:
-            kind = "completed" if now.status == "done" else "status"
-            changes.append(Change(kind, *base, old=was.status, new=now.status))
-        if was.due is not None and now.due is not None and now.due > was.due:
-            changes.append(Change("slipped", *base, old=was.due.isoformat(), new=now.due.isoformat(),
-                                  slip_days=(workdays(was.due + timedelta(days=1), now.due + timedelta(days=1))
-                                             if workdays else (now.due - was.due).days)))
-        if now.overdue and not was.overdue:
-            changes.append(Change("newly_overdue", *base, old=was.due.isoformat() if was.due else "",
-                                  new=now.due.isoformat() if now.due else "", days_late=view.flags.days_late))
-        if now.owner != was.owner:
-            changes.append(Change("owner", *base, old=was.owner, new=now.owner))
-    for key, was in old.items():
+        if status != o_status[i]:
+            kind = "completed" if status == "done" else "status"
+            changes.append(Change(kind, task_id, title, dept, old=o_status[i], new=status))
+        was_due = o_due[i]
+        if was_due is not None and due is not None and due > was_due:
+            changes.append(Change("slipped", task_id, title, dept, old=was_due.isoformat(), new=due.isoformat(),
+                                  slip_days=(workdays(was_due + one_day, due + one_day) if workdays
+                                             else (due - was_due).days)))
+        if overdue and not o_overdue[i]:
+            changes.append(Change("newly_overdue", task_id, title, dept, old=was_due.isoformat() if was_due else "",
+                                  new=due.isoformat() if due else "", days_late=late))
+        if owner != o_owner[i]:
+            changes.append(Change("owner", task_id, title, dept, old=o_owner[i], new=owner))
+    for key, i in old_at.items():
         if key not in seen:
-            changes.append(Change("removed", was.task_id, was.title, was.department, old=was.status))
-    order = {"new": 0, "completed": 1, "slipped": 2, "newly_overdue": 3, "status": 4, "owner": 5, "removed": 6}
-    return sorted(changes, key=lambda c: order.get(c.kind, 9))   # stable: task order within a kind
+            changes.append(Change("removed", old["task_id"][i], old["title"][i], old["department"][i],
+                                  old=o_status[i]))
+    return sorted(changes, key=lambda c: _KIND_ORDER.get(c.kind, 9))   # stable: task order within a kind
 
 
 def _safe_url(url: str) -> str:

@@ -21,7 +21,7 @@ class Reason:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class OverloadNote:
     owner: str
     week: str          # ISO week "2026-W48"
@@ -32,7 +32,7 @@ class OverloadNote:
         return f"{self.owner} · {self.week} · {self.hours:.0f} h of {self.capacity:.0f} h"
 
 
-@dataclass
+@dataclass(slots=True)          # one per task: slots keep 100 000 of them ~40 MB smaller
 class TaskFlags:
     overdue: bool = False
     days_late: int = 0                   # working days past due (overdue only)
@@ -54,7 +54,7 @@ class TaskFlags:
         return self.overdue or self.due_soon or self.behind or self.overloaded or self.blocked or self.data_issue
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskView:
     record: Record
     flags: TaskFlags

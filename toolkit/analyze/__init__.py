@@ -42,10 +42,13 @@ from ..calendar import WorkCalendar
 from ..config import Settings
 from ..model import Record
 from ..results import Analysis, KpiView, MilestoneView, TaskView
+from .columnar import flag_tasks
 from .health import judge_projects
 from .registers import is_milestone_overdue, judge_risk, measure_kpi
 from .tasks import flag_blocked, flag_task, is_open
 from .workload import flag_overload
+
+COLUMNAR = True      # tests turn it off to compare with the row-wise functions
 
 __all__ = ["analyze", "flag_blocked", "flag_overload", "flag_task", "is_milestone_overdue", "is_open",
            "judge_projects", "judge_risk", "measure_kpi"]
@@ -58,9 +61,13 @@ def analyze(tasks: Sequence[Record], team: Sequence[Record], projects: Sequence[
     cal = WorkCalendar.from_settings(settings.calendar)
     th = settings.thresholds
 
-    views = [TaskView(record, flag_task(record, cal, th, as_of)) for record in tasks]
-    flag_blocked(views)
-    workload = flag_overload(views, team, cal, th, as_of)
+    found = flag_tasks(tasks, team, cal, th, as_of) if COLUMNAR else None   # the same flags, on arrays
+    if found is not None:
+        views, workload = found
+    else:
+        views = [TaskView(record, flag_task(record, cal, th, as_of)) for record in tasks]
+        flag_blocked(views)
+        workload = flag_overload(views, team, cal, th, as_of)
     risk_views = [judge_risk(r, th, as_of) for r in risks]
     kpi_views = [KpiView(r, *measure_kpi(r.get("direction"), r.get("baseline"), r.get("target"),
                                             r.get("actual"))) for r in kpis]

@@ -20,6 +20,7 @@ import python_calamine as calamine
 from .. import i18n
 from ..ids import task_key
 from ..schema import TASKS, normalize_header
+from .sheet_head import first_rows
 
 # the toolkit's own columns of the Tasks sheet (keys of i18n.TEXT), never carried
 FLAG_COLUMNS = ("master.col.overdue", "master.col.due_soon", "master.col.behind",
@@ -126,13 +127,15 @@ def read_carried_columns(master_path: Path, known_headers: set[str]) -> CarriedC
     path = Path(master_path)
     if not path.is_file() or path.is_symlink():
         return CarriedColumns()
+    names = {normalize_header(TASKS.en), normalize_header(TASKS.zh)}
+    skip = toolkit_task_headers() | {normalize_header(h) for h in known_headers}
+    if _nothing_to_carry(path, names, skip):
+        return CarriedColumns()
     try:
         wb = calamine.CalamineWorkbook.from_path(str(path))
-        names = {normalize_header(TASKS.en), normalize_header(TASKS.zh)}
         sheet_name = next((n for n in wb.sheet_names if normalize_header(n) in names), None)
         aside_names = unmatched_sheet_names()
         aside_name = next((n for n in wb.sheet_names if normalize_header(n) in aside_names), None)
-        skip = toolkit_task_headers() | {normalize_header(h) for h in known_headers}
         headers: list[str] = []
         carried: list[CarriedRow] = []
         for name, is_aside in ((sheet_name, False), (aside_name, True)):
@@ -152,22 +155,36 @@ def read_carried_columns(master_path: Path, known_headers: set[str]) -> CarriedC
     return CarriedColumns(headers, carried)
 
 
-def _carried_rows(row_iter: Iterable[list[Any]], skip: set[str], is_aside: bool
-                  ) -> tuple[list[str], list[CarriedRow]] | None:
-    id_names = {normalize_header(TASKS.column("id").en), normalize_header(TASKS.column("id").zh)}
-    dept_names = {normalize_header(TASKS.column("department").en), normalize_header(TASKS.column("department").zh)}
-    rows = iter(row_iter)
-    header_row = None
+def _nothing_to_carry(path: Path, names: set[str], skip: set[str]) -> bool:
+    """True when the old master certainly has nothing to carry: its Tasks sheet's header, streamed
+    (`sheet_head.first_rows`), has no hand-added column and there is no "Carried, unmatched"
+    sheet. Reading the whole Tasks sheet to learn that costs seconds and ~180 MB on 100 000
+    tasks (issue 7). False whenever the small reader cannot tell: the sheets are then read."""
+    aside_names = unmatched_sheet_names()
+    if first_rows(path, lambda name: normalize_header(name) in aside_names, max_rows=1) != ("", []):
+        return False        # an unmatched sheet (or cannot tell): read it the ordinary way
+    head = first_rows(path, lambda name: normalize_header(name) in names)
+    if head is None:
+        return False
+    header_row = _header_row(iter(head[1]))
+    return header_row is None or not _carried_columns(header_row, skip)
+
+
+def _id_names() -> set[str]:
+    return {normalize_header(TASKS.column("id").en), normalize_header(TASKS.column("id").zh)}
+
+
+def _header_row(rows: Iterable[list[Any]]) -> list[Any] | None:
+    """The first of the first 30 rows naming the Task ID column, consumed from `rows`."""
+    id_names = _id_names()
     for _, row in zip(range(30), rows):
-        if any(normalize_header(v) in id_names for v in row):
-            header_row = row
-            break
-    if header_row is None:
-        return None
-    id_col = next(i for i, v in enumerate(header_row) if normalize_header(v) in id_names)
-    dept_col = next((i for i, v in enumerate(header_row) if normalize_header(v) in dept_names), None)
-    if is_aside:   # the unmatched sheet: its own columns (department, ID, why) are not carried
-        skip = skip | {normalize_header(s) for s in i18n.TEXT["col.carried_why"]}
+        if any(normalize_header("" if v is None else v) in id_names for v in row):
+            return row
+    return None
+
+
+def _carried_columns(header_row: list[Any], skip: set[str]) -> list[tuple[int, str]]:
+    """[(column, header)] of a header row's columns to carry: not the toolkit's, not `skip`, once each."""
     carried_cols: list[tuple[int, str]] = []
     taken: set[str] = set()
     for i, value in enumerate(header_row):
@@ -176,6 +193,22 @@ def _carried_rows(row_iter: Iterable[list[Any]], skip: set[str], is_aside: bool
             continue
         taken.add(header)
         carried_cols.append((i, header))
+    return carried_cols
+
+
+def _carried_rows(row_iter: Iterable[list[Any]], skip: set[str], is_aside: bool
+                  ) -> tuple[list[str], list[CarriedRow]] | None:
+    id_names = _id_names()
+    dept_names = {normalize_header(TASKS.column("department").en), normalize_header(TASKS.column("department").zh)}
+    rows = iter(row_iter)
+    header_row = _header_row(rows)
+    if header_row is None:
+        return None
+    id_col = next(i for i, v in enumerate(header_row) if normalize_header(v) in id_names)
+    dept_col = next((i for i, v in enumerate(header_row) if normalize_header(v) in dept_names), None)
+    if is_aside:   # the unmatched sheet: its own columns (department, ID, why) are not carried
+        skip = skip | {normalize_header(s) for s in i18n.TEXT["col.carried_why"]}
+    carried_cols = _carried_columns(header_row, skip)
     if not carried_cols:
         return None
     found: list[CarriedRow] = []

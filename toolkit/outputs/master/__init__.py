@@ -23,14 +23,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
-
 from ...inputs.own_outputs import MARKER
 from ...inputs.previous_master import CarriedColumns, master_task_key, match_carried
 from ...run import Run
 from .book import MasterBook
 from .changes import write_changes
 from .dashboard import write_dashboard
+from .fast_rows import Workbook
 from .findings import write_findings
 from .registers import (
     write_kpis,
@@ -62,7 +61,7 @@ def write_master(path: Path, run: Run, lang: str, *, carried: CarriedColumns | N
     merged = run.consolidated
     assert merged is not None
     match = match_carried(carried or CarriedColumns(), (master_task_key(v.record) for v in analysis.tasks))
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = Workbook(str(path), WORKBOOK_OPTIONS)
     try:
         wb.set_custom_property(MARKER, "master")     # never read back as a department workbook
         book = MasterBook(wb, analysis, list(merged["team"]), list(merged["projects"]), list(merged["lessons"]),

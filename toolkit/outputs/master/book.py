@@ -13,6 +13,7 @@ Rules kept here for every sheet:
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -57,6 +58,7 @@ LINE_HEIGHT = 15.0                # points per line of Calibri 11 (Excel's defau
 LINE_HEIGHT_CJK = 16.5            # the CJK fallback font draws taller lines
 
 
+@functools.lru_cache(maxsize=1 << 16)    # words and short texts repeat across 100 000 rows (issue 7)
 def text_width(value: str) -> float:
     """Width of `value` in column-width units (the width of a digit): wide (CJK) characters count
     two, digits and capitals one, other characters a little less."""

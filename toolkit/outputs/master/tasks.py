@@ -17,7 +17,8 @@ from ...present.labels import issue_text, kind_of, overload_text
 from ...present.marks import row_mark
 from ...present.palette import FILL_ORDER, FILLS, LINES
 from ...schema import TASKS, ColType
-from .book import MasterBook, clean_text, row_height, text_writer, wrapped_lines, write_value
+from .book import MasterBook, row_height, wrapped_lines
+from .fast_rows import row_writer
 
 FLAGS_AFTER = "status"        # the Flags column follows Status, so a coloured row says why at once
 FROZEN_COLUMNS = 3            # ID, Project and Task stay in view when scrolling right
@@ -87,8 +88,9 @@ def write_tasks(book: MasterBook) -> None:
     source_at = carried_at + len(book.carried_headers)
     blocked_status = book.t("master.blocked_status")
     extras, carried_headers, carried = book.extra_headers, book.carried_headers, book.carried
-    write_string, write_number, write_blank, write_datetime = (
-        text_writer(ws), ws.write_number, ws.write_blank, ws.write_datetime)
+    out = row_writer(ws)    # the rows' XML written directly (see fast_rows); same cells as book.write_text & co
+    write_text, write_number, write_blank, write_datetime, write_value = (
+        out.write_text, out.write_number, out.write_blank, out.write_datetime, out.write_value)
 
     r = 0
     for r, view in enumerate(book.analysis.tasks, start=1):
@@ -111,47 +113,47 @@ def write_tasks(book: MasterBook) -> None:
             value = values.get(key)
             if value is None:
                 if key == "department" and record.department:
-                    write_string(r, c, clean_text(record.department), text_fmt)
+                    write_text(r, c, record.department, text_fmt)
                     continue
                 shown = raw.get(key)
                 if shown is None or shown == "":
                     if fill is not None:
                         write_blank(r, c, None, text_fmt)
                     continue
-                write_value(ws, r, c, shown, F[kind_of(shown)])
+                write_value(r, c, shown, F[kind_of(shown)])
                 continue
             if conv is None:
                 if kind == "date":
                     if isinstance(value, (date, datetime)):
                         write_datetime(r, c, value, F["date"])
                     else:
-                        write_value(ws, r, c, value, text_fmt)
+                        write_value(r, c, value, text_fmt)
                 elif isinstance(value, str):
-                    write_string(r, c, clean_text(value), F["wrap"] if i in wrap_widths else text_fmt)
+                    write_text(r, c, value, F["wrap"] if i in wrap_widths else text_fmt)
                 else:
-                    write_value(ws, r, c, value, F[kind])
+                    write_value(r, c, value, F[kind])
             elif conv == "pct":
-                write_value(ws, r, c, float(value) / 100.0, F["percent"])
+                write_value(r, c, float(value) / 100.0, F["percent"])
             elif conv == "list":
-                write_value(ws, r, c, value, text_fmt)
+                write_value(r, c, value, text_fmt)
             else:
-                write_value(ws, r, c, conv.get(value, value), text_fmt)
+                write_value(r, c, conv.get(value, value), text_fmt)
 
         # flags (blank cells are written only to carry a row's fill)
         if said or fill is not None:
-            write_value(ws, r, flags_text_at, said, F["wrap"])
+            write_value(r, flags_text_at, said, F["wrap"])
         if fill is not None or flags.any:
-            write_value(ws, r, flag_at, flags.days_late if flags.overdue else None, F["int"])
-            write_value(ws, r, flag_at + 1, flags.days_left if flags.due_soon else None, F["int"])
-            write_value(ws, r, flag_at + 2,
+            write_value(r, flag_at, flags.days_late if flags.overdue else None, F["int"])
+            write_value(r, flag_at + 1, flags.days_left if flags.due_soon else None, F["int"])
+            write_value(r, flag_at + 2,
                          round(flags.behind_points, 1) if flags.behind and flags.behind_points is not None
                          else None, F["points"])
-            write_value(ws, r, flag_at + 3,
+            write_value(r, flag_at + 3,
                          "; ".join(overload_text(n, lang) for n in flags.overloads) if flags.overloaded
                          else None, text_fmt)
-            write_value(ws, r, flag_at + 4,
+            write_value(r, flag_at + 4,
                          (", ".join(flags.blocked_by) or blocked_status) if flags.blocked else None, text_fmt)
-            write_value(ws, r, flag_at + 5, issue_text(record, flags.issues, lang) if flags.data_issue else None,
+            write_value(r, flag_at + 5, issue_text(record, flags.issues, lang) if flags.data_issue else None,
                         text_fmt)
         # a team's extra columns, then the hand-added ones carried from the last master
         if extras:
@@ -159,17 +161,18 @@ def write_tasks(book: MasterBook) -> None:
             for i, header in enumerate(extras):
                 value = got.get(header)
                 if value is not None or fill is not None:
-                    write_value(ws, r, extra_at + i, value, F[kind_of(value)])
+                    write_value(r, extra_at + i, value, F[kind_of(value)])
         if carried_headers:
             kept = carried.get(master_task_key(record), {})
             for i, header in enumerate(carried_headers):
                 value = kept.get(header)
                 if value is not None or fill is not None:
-                    write_value(ws, r, carried_at + i, value, F[kind_of(value)])
+                    write_value(r, carried_at + i, value, F[kind_of(value)])
         src = record.source
-        write_string(r, source_at, clean_text(src.file), text_fmt)
-        write_string(r, source_at + 1, clean_text(src.sheet), text_fmt)
+        write_text(r, source_at, src.file, text_fmt)
+        write_text(r, source_at + 1, src.sheet, text_fmt)
         write_number(r, source_at + 2, src.row, F["int"])
+    out.close()
     ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
     last = write_legend(book, ws, r + 2)
     book.print_setup(ws, widths[:schema_column(PRINT_THROUGH) + 1], last_row=last, id_columns=1)

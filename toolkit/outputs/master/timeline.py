@@ -17,6 +17,7 @@ from ...present.marks import row_mark
 from ...present.palette import FILL_ORDER, FILLS, GREEN, HEADER_FILL, LINES, RAG_FILLS
 from ...schema import MILESTONES, TASKS
 from .book import DATE_FORMAT, MasterBook, row_height, wrapped_lines, write_value
+from .fast_rows import row_writer
 
 MAX_WEEKS = 40                # weeks shown; a longer plan shows the weeks around the as-of date
 WEEKS_BEFORE = 12             # … starting this many weeks before the as-of week
@@ -161,6 +162,7 @@ def write_timeline(book: MasterBook) -> None:
 
         views = sorted(tasks_of.get(project, []), key=lambda v: (_day(v.record.values.get("start")),
                                                                  _day(v.record.values.get("due"))))
+        out = row_writer(ws)    # the bars' cells as row XML (fast_rows): same cells, a fraction of the time
         for view in views:
             row += 1
             values, flags = view.record.values, view.flags
@@ -170,10 +172,10 @@ def write_timeline(book: MasterBook) -> None:
             lines = wrapped_lines(title, WIDTHS[1] * FONT_SCALE)
             if lines > 1:
                 ws.set_row(row, row_height(min(lines, 3), title))
-            write_value(ws, row, 0, values.get("id"), fmt())
-            write_value(ws, row, 1, title, fmt(wrap=True))
-            write_value(ws, row, 2, values.get("owner"), fmt())
-            write_value(ws, row, 3, values.get("due"), fmt(kind="date", colour=LINES["overdue"] if flags.overdue else None,
+            out.write_value(row, 0, values.get("id"), fmt())
+            out.write_value(row, 1, title, fmt(wrap=True))
+            out.write_value(row, 2, values.get("owner"), fmt())
+            out.write_value(row, 3, values.get("due"), fmt(kind="date", colour=LINES["overdue"] if flags.overdue else None,
                                                         bold=flags.overdue))
             start, due = values.get("start"), values.get("due")
             covered = False
@@ -181,14 +183,15 @@ def write_timeline(book: MasterBook) -> None:
                 formats = bar_formats(bar)
                 last = min(week_index(due), len(weeks) - 1)
                 for i in range(max(week_index(start), 0), last + 1):
-                    ws.write_blank(row, first_col + i, None, formats[i])
+                    out.write_blank(row, first_col + i, None, formats[i])
                     covered |= i == now_index
             if flags.overdue and isinstance(due, date):
                 for i in range(max(week_index(due) + 1, 0), min(now_index, len(weeks) - 1) + 1):
-                    ws.write_blank(row, first_col + i, None, overrun[i])
+                    out.write_blank(row, first_col + i, None, overrun[i])
                     covered |= i == now_index
             if not covered and 0 <= now_index < len(weeks):
-                ws.write_blank(row, first_col + now_index, None, now_only)
+                out.write_blank(row, first_col + now_index, None, now_only)
+        out.close()
 
         for ms in sorted(milestones_of.get(project, []), key=lambda m: _day(m.record.values.get("due"))):
             row += 1

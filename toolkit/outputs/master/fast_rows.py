@@ -1,0 +1,369 @@
+"""Row XML written straight into an XlsxWriter worksheet: the Tasks sheet's 2 million cells, fast.
+
+XlsxWriter's public `write_*` calls cost 3–5 µs a cell on the 100 000-task master, almost all
+in its per-cell Python (a tuple per cell, attribute escaping, several regex searches while the
+row is flushed). `RowWriter` has the same `write_string / write_number / write_datetime /
+write_blank / write_boolean / write_value` methods but builds each cell's XML at once with one
+escaping check, and writes each finished row to the worksheet's row file, exactly as XlsxWriter's
+constant-memory mode would (same `<row>` and `<c>` elements, same style indexes, same number
+formatting, same control-character and whitespace handling). `tests/test_fast_rows.py` keeps
+that promise: the sheet XML is byte for byte the one the public API writes, and every cell
+(value, type, format, fill) reads back the same.
+
+User text is never written as XML: XlsxWriter's constant-memory mode would write a string shaped
+`<r>…</r>` raw, as rich-text XML (issue 8, item 18), so such a string goes, as in
+`book.write_text`, as three plain rich-text runs, whose XML XlsxWriter itself builds and escapes.
+
+Only for a worksheet in constant-memory mode with rows written top to bottom (what the master
+does); anything else gets `PublicRows`, the same interface over the public API. The private
+XlsxWriter attributes used are pinned by the version range in `pyproject.toml`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import _utf16_len, xl_col_to_name
+
+from .book import clean_text
+from .book import write_text as safe_write_text
+
+ENABLED = True                      # tests turn it off to compare with the public API
+
+_SUPPORTED = ((3, 3), (3, 4))       # XlsxWriter versions whose row XML this module reproduces (pyproject pin)
+_EXCEL_1900 = date(1899, 12, 31).toordinal()
+_STRMAX_HALF = 32767 // 2
+_INF, _NINF = math.inf, -math.inf
+# anything that needs more than plain copying: XML escapes, control characters (and XlsxWriter's
+# "_xHHHH_" escape of them), non-characters, leading/trailing whitespace
+_UNPLAIN = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+_CTRL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CTRL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_LEADING, _TRAILING = re.compile(r"^\s"), re.compile(r"\s$")
+
+
+def _plain(s: str) -> bool:
+    """True when `s` goes into the XML as it is: nothing to escape, clean or preserve (no control
+    character, surrogate or non-character: all non-printable; no &, <, >, "_x"; no space at an
+    end; short). A cheaper test than the regexes for the common cell; False sends a text through
+    them (`_inline`, `book.clean_text`), so it only has to be sure when it says True."""
+    return (len(s) <= _STRMAX_HALF and s.isprintable() and "&" not in s and "<" not in s and ">" not in s
+            and "_x" not in s and s[:1] != " " and s[-1:] != " ")
+
+
+def _version() -> tuple[int, ...]:
+    return tuple(int(p) for p in xlsxwriter.__version__.split(".")[:2] if p.isdigit())
+
+
+def supported(ws: Any) -> bool:
+    """True when `ws` can take row XML directly (constant memory, a known XlsxWriter)."""
+    low, high = _SUPPORTED
+    return (ENABLED and bool(getattr(ws, "constant_memory", False)) and low <= _version() < high
+            and getattr(ws, "excel_version", 2007) == 2007)
+
+
+def row_writer(ws: Any) -> RowWriter | PublicRows:
+    """The fastest writer `ws` supports; call `close()` when the rows are written."""
+    return RowWriter(ws) if supported(ws) else PublicRows(ws)
+
+
+def _inline(string: str) -> str:
+    """The `<is>` content of an inline string cell, as XlsxWriter writes it in constant memory."""
+    if len(string) > _STRMAX_HALF and _utf16_len(string) > 32767:
+        from xlsxwriter.utility import _utf16_truncate
+        string = _utf16_truncate(string, 32767)
+    if _UNPLAIN.search(string) is None:
+        return f"<t>{string}</t>"
+    string = _CTRL_ESCAPE.sub(r"_x005F\1", string)
+    string = _CTRL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", string)
+    string = string.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    preserve = ' xml:space="preserve"' if _LEADING.search(string) or _TRAILING.search(string) else ""
+    string = string.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<t{preserve}>{string}</t>"
+
+
+def _rich_shaped(string: str) -> bool:
+    """True for a string XlsxWriter's constant-memory mode would write raw, as rich-text XML."""
+    return string.startswith("<r>") and string.endswith("</r>")
+
+
+def _rich_parts(string: str) -> tuple[str, str, str]:
+    """The three plain runs `book.write_text` writes a rich-shaped string as."""
+    return string[:1], string[1:2], string[2:]
+
+
+def _rich_inline(ws: Any, string: str) -> str | None:
+    """The `<is>` content XlsxWriter writes for `book.write_text`'s runs of a rich-shaped string
+    (its own rich-string builder on a scratch sheet, then its cell writer's control-character
+    escape); None when XlsxWriter refuses the rich string (over Excel's length): nothing is written."""
+    from xlsxwriter.worksheet import Worksheet
+
+    scratch = Worksheet()
+    scratch.constant_memory = True
+    if scratch._write_rich_string(0, 0, *_rich_parts(string)) != 0:    # it warns, as for book.write_text
+        return None
+    return str(ws._escape_control_characters(scratch.table[0][0].string))
+
+
+def public_write_string(ws: Any, row: int, col: int, string: str, fmt: Any = None) -> None:
+    """`ws.write_string`, except that a rich-shaped string is written as `book.write_text` does."""
+    if _rich_shaped(string):
+        if fmt is None:
+            ws.write_rich_string(row, col, *_rich_parts(string))
+        else:
+            ws.write_rich_string(row, col, *_rich_parts(string), fmt)
+    else:
+        ws.write_string(row, col, string, fmt)
+
+
+class RowWriter:
+    """Writes rows of cells as XML into `ws` (constant-memory mode), one row at a time."""
+
+    BATCH = 256                                     # rows joined into one write to the row file
+
+    def __init__(self, ws: Any):
+        self.ws = ws
+        self.row = -1
+        self.rowref = ""                            # "N" of the current row (1-based)
+        self.cells: list[tuple[int, str]] = []
+        self.letters = [xl_col_to_name(c) for c in range(256)]
+        self.styles: dict[int, str] = {}
+        self.pending: list[str] = []
+        self.first_row: int | None = None
+        self.min_col: int | None = None
+        self.max_col: int | None = None
+        self.last_row = -1
+        self.plain_rows = (ws.default_row_height == ws.original_row_height)
+
+    # ------------------------------------------------------------ cells
+
+    def _slow_ref(self, row: int, col: int) -> str:
+        if row != self.row:
+            self._start(row)
+        letters = self.letters
+        while col >= len(letters):
+            letters.append(xl_col_to_name(len(letters)))
+        return letters[col] + self.rowref
+
+    def _style(self, fmt: Any, row: int, col: int) -> str:
+        if not fmt:                                 # as XlsxWriter: the row's, else the column's format
+            info = self.ws.row_info.get(row)
+            fmt = info.row_format if info is not None and info.row_format else None
+            if fmt is None and col in self.ws.col_info:
+                fmt = self.ws.col_info[col].column_format
+            if not fmt:
+                return ""
+        key = id(fmt)
+        found = self.styles.get(key)
+        if found is None:
+            found = self.styles[key] = f' s="{fmt._get_xf_index()}"'
+        return found
+
+    def write_string(self, row: int, col: int, string: str, fmt: Any = None) -> None:
+        ref = (self.letters[col] + self.rowref) if row == self.row and col < 256 else self._slow_ref(row, col)
+        style = self.styles.get(id(fmt)) if fmt else None
+        if style is None:
+            style = self._style(fmt, row, col)
+        if _plain(string):
+            text = f"<t>{string}</t>"
+        elif _rich_shaped(string):              # never raw XML: the plain runs book.write_text writes
+            rich = _rich_inline(self.ws, string)
+            if rich is None:
+                return
+            text = rich
+        else:
+            text = _inline(string)
+        self.cells.append((col, f'<c r="{ref}"{style} t="inlineStr"><is>{text}</is></c>'))
+
+    def write_text(self, row: int, col: int, string: str, fmt: Any = None) -> None:
+        """`write_string(row, col, clean_text(string), fmt)` with one check for the plain case."""
+        if not _plain(string):
+            self.write_string(row, col, clean_text(string), fmt)
+            return
+        ref = (self.letters[col] + self.rowref) if row == self.row and col < 256 else self._slow_ref(row, col)
+        style = self.styles.get(id(fmt)) if fmt else None
+        if style is None:
+            style = self._style(fmt, row, col)
+        self.cells.append((col, f'<c r="{ref}"{style} t="inlineStr"><is><t>{string}</t></is></c>'))
+
+    def write_number(self, row: int, col: int, number: float, fmt: Any = None) -> None:
+        ref = (self.letters[col] + self.rowref) if row == self.row and col < 256 else self._slow_ref(row, col)
+        style = self.styles.get(id(fmt)) if fmt else None
+        if style is None:
+            style = self._style(fmt, row, col)
+        self.cells.append((col, f'<c r="{ref}"{style}><v>{number:.16G}</v></c>'))
+
+    def write_datetime(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        if type(value) is date:
+            serial: float = float(value.toordinal() - _EXCEL_1900)
+            if serial > 59:
+                serial += 1
+        else:
+            serial = self.ws._convert_date_time(value)
+        if fmt is None:
+            fmt = self.ws.default_date_format
+        self.write_number(row, col, serial, fmt)
+
+    def write_blank(self, row: int, col: int, _blank: Any = None, fmt: Any = None) -> None:
+        if fmt is None:
+            return                                  # XlsxWriter writes no unformatted blank
+        ref = (self.letters[col] + self.rowref) if row == self.row and col < 256 else self._slow_ref(row, col)
+        style = self.styles.get(id(fmt))
+        if style is None:
+            style = self._style(fmt, row, col)
+        self.cells.append((col, f'<c r="{ref}"{style}/>'))
+
+    def write_boolean(self, row: int, col: int, value: bool, fmt: Any = None) -> None:
+        ref = self._slow_ref(row, col)
+        self.cells.append((col, f'<c r="{ref}"{self._style(fmt, row, col)} t="b"><v>{1 if value else 0}</v></c>'))
+
+    def write_value(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        """`book.write_value`: text as text (never a formula), numbers, dates, blanks."""
+        t = type(value)
+        if t is str and value:
+            self.write_text(row, col, value, fmt)
+        elif t is float and value == value and value not in (_INF, _NINF):
+            self.write_number(row, col, value, fmt)
+        else:
+            write_value(self, row, col, value, fmt)
+
+    # ------------------------------------------------------------ rows
+
+    def _start(self, row: int) -> None:
+        if row < self.row:
+            raise ValueError("rows must be written top to bottom")
+        self._flush()
+        ws = self.ws
+        if self.first_row is None:
+            self.first_row = row
+            if row > ws.previous_row:
+                ws._write_single_row(row)           # what XlsxWriter holds of an earlier row
+            elif row < ws.previous_row or ws.table:
+                raise ValueError("row already written by XlsxWriter")
+        self.row = row
+        self.rowref = str(row + 1)
+
+    def _flush(self) -> None:
+        cells = self.cells
+        if not cells:
+            return
+        first, last = cells[0][0], cells[-1][0]
+        if len(cells) > 1:
+            cols = [c for c, _ in cells]
+            if cols != sorted(cols) or len(set(cols)) != len(cols):
+                cells = sorted(dict(cells).items())  # last write of a cell wins, columns in order
+                first, last = cells[0][0], cells[-1][0]
+        ws, row = self.ws, self.row
+        if self.plain_rows and row not in ws.row_info:
+            self.pending.append(f'<row r="{self.rowref}">')
+        else:
+            self._write_pending()
+            ws._write_row(row, None, ws.row_info.get(row))
+        self.pending.append("".join([xml for _, xml in cells]))
+        self.pending.append("</row>")
+        if len(self.pending) >= 3 * self.BATCH:
+            self._write_pending()
+        if self.min_col is None or first < self.min_col:
+            self.min_col = first
+        if self.max_col is None or last > self.max_col:
+            self.max_col = last
+        self.last_row = row
+        self.cells = []
+
+    def _write_pending(self) -> None:
+        if self.pending:
+            self.ws.fh.write("".join(self.pending))
+            self.pending = []
+
+    def close(self) -> None:
+        """Write the last row and hand the worksheet back to XlsxWriter (dimensions, next row)."""
+        self._flush()
+        self._write_pending()
+        ws = self.ws
+        if self.last_row >= 0:
+            ws._check_dimensions(self.first_row, self.min_col)
+            ws._check_dimensions(self.last_row, self.max_col)
+            ws.previous_row = self.last_row + 1
+        self.row = max(self.row, self.last_row + 1)
+        self.rowref = str(self.row + 1)
+
+
+class PublicRows:
+    """The same interface over XlsxWriter's public API (any mode, any version)."""
+
+    def __init__(self, ws: Any):
+        self.ws = ws
+        self.write_number = ws.write_number
+        self.write_datetime = ws.write_datetime
+        self.write_blank = ws.write_blank
+        self.write_boolean = ws.write_boolean
+
+    def write_string(self, row: int, col: int, string: str, fmt: Any = None) -> None:
+        public_write_string(self.ws, row, col, string, fmt)
+
+    def write_text(self, row: int, col: int, string: str, fmt: Any = None) -> None:
+        safe_write_text(self.ws, row, col, string, fmt)
+
+    def write_value(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        write_value(self, row, col, value, fmt)
+
+    def close(self) -> None:
+        pass
+
+
+def write_value(out: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """`book.write_value` over a row writer (the same rules, the same calls)."""
+    if value is None or value == "":
+        if fmt is not None:
+            out.write_blank(row, col, None, fmt)
+        return
+    t = type(value)
+    if t is str:
+        out.write_text(row, col, value, fmt)
+    elif t is float or t is int:
+        if math.isfinite(value):
+            out.write_number(row, col, float(value), fmt)
+        else:
+            out.write_string(row, col, str(value), fmt)
+    elif isinstance(value, str):
+        out.write_string(row, col, clean_text(value), fmt)
+    elif isinstance(value, bool):
+        out.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float, Decimal)):
+        number = float(value)
+        if math.isfinite(number):
+            out.write_number(row, col, number, fmt)
+        else:
+            out.write_string(row, col, str(value), fmt)
+    elif isinstance(value, (datetime, date, time)):
+        out.write_datetime(row, col, value, fmt)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        out.write_string(row, col, clean_text(", ".join(str(v) for v in value)), fmt)
+    else:
+        out.write_string(row, col, clean_text(str(value)), fmt)
+
+
+DEFLATE_LEVEL = 1   # zlib level of the master's parts: 1 is ~2× faster than the default 6, file ~15 % bigger
+
+
+class Workbook(xlsxwriter.Workbook):
+    """An XlsxWriter workbook zipped at `DEFLATE_LEVEL` instead of zlib's default level 6."""
+
+    def _store_workbook(self) -> None:
+        import functools
+        import xlsxwriter.workbook as module
+
+        low, high = _SUPPORTED
+        if not (low <= _version() < high) or not hasattr(module, "ZipFile"):
+            super()._store_workbook()
+            return
+        plain = module.ZipFile
+        module.ZipFile = functools.partial(plain, compresslevel=DEFLATE_LEVEL)
+        try:
+            super()._store_workbook()
+        finally:
+            module.ZipFile = plain
