@@ -329,8 +329,8 @@ def write_value(out: Any, row: int, col: int, value: Any, fmt: Any = None) -> No
             out.write_number(row, col, float(value), fmt)
         else:
             out.write_string(row, col, str(value), fmt)
-    elif isinstance(value, str):
-        out.write_string(row, col, clean_text(value), fmt)
+    elif isinstance(value, str):        # a str subclass: the same escaping path as plain text
+        out.write_text(row, col, str(value), fmt)
     elif isinstance(value, bool):
         out.write_boolean(row, col, value, fmt)
     elif isinstance(value, (int, float, Decimal)):
@@ -338,7 +338,7 @@ def write_value(out: Any, row: int, col: int, value: Any, fmt: Any = None) -> No
         if math.isfinite(number):
             out.write_number(row, col, number, fmt)
         else:
-            out.write_string(row, col, str(value), fmt)
+            out.write_text(row, col, str(value), fmt)
     elif isinstance(value, (datetime, date, time)):
         out.write_datetime(row, col, value, fmt)
     elif isinstance(value, (list, tuple, set, frozenset)):
