@@ -26,7 +26,7 @@ from ..config import Thresholds
 from ..model import Record
 from ..results import OverloadNote, OwnerWeek, TaskFlags, TaskView
 from .tasks import EPS, bad_keys, is_open
-from .workload import WEEK, _leave_days_by_week, _team_members
+from .workload import _team_members, week_capacity
 
 _FIELDS = ("overdue", "days_late", "due_soon", "days_left", "behind", "expected_percent", "behind_points",
            "overloaded", "overloads", "blocked", "blocked_by", "remaining_hours", "data_issue", "issues")
@@ -269,15 +269,7 @@ def _overload(views: list[TaskView], ids: list[str], owners: list[str], remainin
     weeks: list[OwnerWeek] = []
     week_of_group: dict[int, OwnerWeek] = {}
     for owner, monday_d, label, g in cells:
-        member = members.get(owner)
-        capacity = th.default_capacity if member is None else member.capacity
-        if member is not None and member.leave:
-            if owner not in leave_cache:
-                leave_cache[owner] = _leave_days_by_week(member.leave, cal)
-            on_leave = leave_cache[owner].get(monday_d, 0)
-            working = cal.workdays_between(monday_d, monday_d + WEEK)
-            if on_leave and working:
-                capacity *= 1.0 - min(on_leave, working) / working
+        capacity = week_capacity(owner, monday_d, members, th, cal, leave_cache)
         week = OwnerWeek(owner, label, monday_d, sums_l[g], capacity,
                          [ids[t] for t in members_of_group[g]],
                          overload_ratio=th.overload_ratio)

@@ -109,15 +109,7 @@ def flag_overload(views: Sequence[TaskView], team: Sequence[Record], cal: WorkCa
     labels: dict[date, str] = {}
     weeks: dict[tuple[str, date], OwnerWeek] = {}
     for (owner, monday), (hours, indexes) in sorted(load.items()):
-        member = members.get(owner)
-        capacity = th.default_capacity if member is None else member.capacity
-        if member is not None and member.leave:
-            if owner not in leave_cache:
-                leave_cache[owner] = _leave_days_by_week(member.leave, cal)
-            on_leave = leave_cache[owner].get(monday, 0)
-            working = cal.workdays_between(monday, monday + WEEK)
-            if on_leave and working:
-                capacity *= 1.0 - min(on_leave, working) / working
+        capacity = week_capacity(owner, monday, members, th, cal, leave_cache)
         label = labels.get(monday)
         if label is None:
             label = labels[monday] = monday.strftime("%G-W%V")
@@ -137,3 +129,19 @@ def flag_overload(views: Sequence[TaskView], team: Sequence[Record], cal: WorkCa
             flags.overloaded = True
             flags.overloads = notes
     return list(weeks.values())
+
+
+def week_capacity(owner: str, monday: date, members: dict[str, _Member], th: Thresholds, cal: WorkCalendar,
+                  leave_cache: dict[str, dict[date, int]]) -> float:
+    """The owner's capacity in the week of `monday`: weekly capacity (Team, else the default) less
+    the share of the week's working days on leave. `leave_cache` keeps each owner's leave by week."""
+    member = members.get(owner)
+    capacity = th.default_capacity if member is None else member.capacity
+    if member is not None and member.leave:
+        if owner not in leave_cache:
+            leave_cache[owner] = _leave_days_by_week(member.leave, cal)
+        on_leave = leave_cache[owner].get(monday, 0)
+        working = cal.workdays_between(monday, monday + WEEK)
+        if on_leave and working:
+            capacity *= 1.0 - min(on_leave, working) / working
+    return capacity
