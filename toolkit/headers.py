@@ -59,6 +59,8 @@ class Mapping:
 
     def column(self, spec: SheetSpec, header: object) -> tuple[bool, Column | None]:
         """(mapped?, column): a mapping to "" or to another sheet kind's column gives (True, None)."""
+        if not self.columns:
+            return False, None
         wanted = normalize_header(header)
         if not wanted or wanted not in self.columns:
             return False, None
@@ -88,6 +90,28 @@ def score(spec: SheetSpec, row: list[Any], mapping: Mapping = NO_MAPPING) -> tup
     return len(keys), list(keys.values())
 
 
+_KINDS_NAMED: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _kinds_named(text: str, mapping: Mapping) -> tuple[tuple[str, str], ...]:
+    """(sheet kind, column key) for every kind whose column this header text names."""
+    if mapping is NO_MAPPING or not mapping.columns:
+        found = _KINDS_NAMED.get(text)
+        if found is not None:
+            return found
+    named = []
+    for spec in SHEETS:
+        mapped, col = mapping.column(spec, text)
+        if not mapped:
+            col = match_column(spec, text)
+        if col is not None:
+            named.append((spec.key, col.key))
+    found = tuple(named)
+    if (mapping is NO_MAPPING or not mapping.columns) and len(_KINDS_NAMED) < 65536:
+        _KINDS_NAMED[text] = found
+    return found
+
+
 @dataclass(frozen=True)
 class KindGuess:
     spec: SheetSpec | None
@@ -104,12 +128,18 @@ def find_kind(named: SheetSpec | None, head: list[list[Any]], mapping: Mapping =
     are those of a task list is a task list)."""
     best: dict[str, tuple[int, int, list[str]]] = {}
     for index, row in enumerate(head):
-        if not _texts(row):
+        texts = _texts(row)
+        if not texts:
             continue
+        # what `score` gives for every kind at once: each text is looked up once, not once per kind
+        named_by: dict[str, dict[str, str]] = {}
+        for _, text in texts:
+            for spec_key, col_key in _kinds_named(text, mapping):
+                named_by.setdefault(spec_key, {}).setdefault(col_key, text)
         for spec in SHEETS:
-            got, matched = score(spec, row, mapping)
-            if got > best.get(spec.key, (0, -1, []))[0]:
-                best[spec.key] = (got, index, matched)
+            keys = named_by.get(spec.key)
+            if keys and len(keys) > best.get(spec.key, (0, -1, []))[0]:
+                best[spec.key] = (len(keys), index, list(keys.values()))
     ranked = sorted(SHEETS, key=lambda s: -best.get(s.key, (0,))[0])
     top = ranked[0]
     top_score, top_index, top_matched = best.get(top.key, (0, -1, []))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ from .i18n import text
 from .inputs.own_outputs import content_key, duplicate_finding, own_output_finding, toolkit_output_kind
 from .inputs.reader import read_workbook
 from .inputs.safe_open import discover_inputs
-from .model import Batch
+from .model import Batch, WorkbookData
 from .run import FindingsReport, Run, SnapshotRef
 from .validate import sort_findings, validate_batch
 
@@ -60,13 +61,24 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
         on_count(len(chosen))
     from .mapping import mapping_for
 
+    def read_one(chosen_file: tuple[Path, str]) -> WorkbookData:
+        path, label = chosen_file
+        return read_workbook(path, limits=settings.limits, file_label=label, reading=settings.reading,
+                             mapping=mapping_for(settings, path.name, path.stem))
+
     workbooks = []
-    for path, label in chosen:
-        workbooks.append(read_workbook(path, limits=settings.limits, file_label=label, reading=settings.reading,
-                                       mapping=mapping_for(settings, path.name, path.stem)))
-        if progress:
-            progress(path)
+    # Files are read by a few threads: unzipping and parsing (python-calamine, zlib) run without
+    # the GIL, so one file is parsed while the rows of another are typed. Results keep their order.
+    with ThreadPoolExecutor(max_workers=_reader_threads(len(chosen))) as pool:
+        for (path, _), workbook in zip(chosen, pool.map(read_one, chosen)):
+            workbooks.append(workbook)
+            if progress:
+                progress(path)
     return Batch(workbooks=workbooks, findings=found)
+
+
+def _reader_threads(files: int) -> int:
+    return max(1, min(files, os.cpu_count() or 1, 4))
 
 
 def _same_file(a: Path, b: Path) -> bool:

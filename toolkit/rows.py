@@ -21,6 +21,7 @@ from .model import Record, SheetTable, Source, WorkbookData
 from . import headers
 from .schema import Column, ColType, SheetSpec, looks_like, match_column, match_sheet_name, normalize_header
 
+COLUMNWISE = True             # the fast path (rows_fast) for well-kept sheets; False: the row loop for all
 HEADER_SCAN_ROWS = 30          # a header may sit below a title and blank rows
 SAMPLE_ROWS = 200              # rows read ahead to judge the columns by their values
 MIN_HEADER_MATCHES = headers.MIN_HEADER_MATCHES
@@ -156,7 +157,25 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
     skips: list[tuple[str, int]] = []
     below: int | None = None
     cells_seen = 0
-    data_rows = itertools.chain(head[header_index + 1:], rows)
+    first_rows = head[header_index + 1:]
+    if COLUMNWISE and not covered and not tops and last_index is None and not formulas:
+        # the common, well-kept sheet: typed column by column (rows_fast); the loop below reads
+        # the rest, and any sheet over the cell limit
+        collected = first_rows = list(first_rows)
+        cells = sum(map(len, collected))
+        for row in rows:
+            collected.append(row)
+            cells += len(row)
+            if cells > limits.max_cells_per_sheet:
+                break
+        else:
+            from .rows_fast import read_rows_columnwise
+            done = read_rows_columnwise(reader, collected, header_row + 1, raw.hidden_rows, header_names)
+            if done is not None:
+                table.records.extend(done[0])
+                skips.extend(done[1])
+                return _finish_sheet(table, wb, raw, reader, skips, spec, last_index, None)
+    data_rows = itertools.chain(first_rows, rows)
     for offset, row in enumerate(data_rows):
         row_number = header_row + 1 + offset
         cells_seen += len(row)
@@ -190,6 +209,12 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
             skips.append(("skipped-empty-row", row_number))
         elif record is not None:
             table.records.append(record)
+    return _finish_sheet(table, wb, raw, reader, skips, spec, last_index, below)
+
+
+def _finish_sheet(table: SheetTable, wb: WorkbookData, raw: RawSheet, reader: _RowReader,
+                  skips: list[tuple[str, int]], spec: SheetSpec, last_index: int | None,
+                  below: int | None) -> SheetTable:
     if below is not None:
         wb.findings.append(Finding("skipped-below-table", Severity.INFO, wb.file, raw.name,
                                    f"{column_letter(raw.col_offset)}{below}", None,

@@ -5,6 +5,7 @@ so they can never disagree. Header matching is forgiving (see `normalize_header`
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -298,16 +299,26 @@ def normalize_header(text: object) -> str:
     """Fold a header for comparison: full-width → half-width (NFKC), case, spaces, punctuation."""
     if text is None:
         return ""
-    folded = unicodedata.normalize("NFKC", str(text)).casefold()
-    return _SPACE_OR_PUNCT.sub("", folded)
+    return _folded(text if type(text) is str else str(text))
 
 
 def header_base(text: object) -> str:
     """`normalize_header` without the bracketed units and notes: `计划工时 (h)` -> `计划工时`."""
     if text is None:
         return ""
-    folded = unicodedata.normalize("NFKC", str(text))
-    return normalize_header(_BRACKETED.sub("", folded))
+    return _base(text if type(text) is str else str(text))
+
+
+# Header detection folds the same few texts (headers, statuses, owners) thousands of times per
+# sheet: the folds are cached (bounded; a cache hit costs a dict lookup instead of NFKC + regex).
+@functools.lru_cache(maxsize=1 << 16)
+def _folded(text: str) -> str:
+    return _SPACE_OR_PUNCT.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _base(text: str) -> str:
+    return _folded(_BRACKETED.sub("", unicodedata.normalize("NFKC", text)))
 
 
 def strip_symbols(text: str) -> str:
@@ -365,6 +376,17 @@ def _choices_by_name(column: Column) -> dict[str, Choice]:
 def match_column(spec: SheetSpec, header: object) -> Column | None:
     """The column of `spec` this header names, in English, Chinese or an alias, with or
     without a unit or note in brackets (`工时(h)`, `Progress (%)`, `完成率（%）`)."""
+    if type(header) is str:      # the reader asks for the same header texts on every sheet
+        matches = _memo(spec, "_matches", dict)
+        if header in matches:
+            return cast("Column | None", matches[header])
+        if len(matches) < 4096:
+            found = matches[header] = _match_column(spec, header)
+            return found
+    return _match_column(spec, header)
+
+
+def _match_column(spec: SheetSpec, header: object) -> Column | None:
     wanted = normalize_header(header)
     if not wanted:
         return None

@@ -1,0 +1,189 @@
+"""The fast path of `rows.read_sheet`: a sheet's data rows typed column by column.
+
+A well-kept sheet (no merged cells below the header, no Excel table bounds, no formula without
+its value, rows of one width) is typed here; any other sheet takes the row-by-row loop in
+`rows.read_sheet`, which stays the reference: `tests/test_rows_fast.py` checks that both give
+the same records and findings on the sample company, the real trackers, the corpus and the
+benchmark data.
+
+Why it is faster: a column of one department holds a few hundred distinct values, so each
+distinct value is typed once and the column is mapped through that table in C (`map`), and the
+row rules (repeated header, totals, hidden, blank and stub rows) look at the few rows that can
+match instead of running per row. Cells the quick converters do not take (`_SLOW`) go through
+the same `_cell_value` as the row loop, in the same order, so the findings are the same.
+"""
+from __future__ import annotations
+
+import operator
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import coerce
+from .model import Record, Source
+
+_NUMERIC_TYPES = frozenset({bool, int, float})   # equal values across these types share one hash
+
+
+def _picker(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    if not positions:
+        return lambda row: ()
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda row: (row[position],)
+    return operator.itemgetter(*positions)    # type: ignore[return-value]
+
+
+def _rows_matching(column: Sequence[Any], values: set[Any]) -> list[int]:
+    return [j for j, value in enumerate(column) if value in values]
+
+
+def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int, hidden_rows: frozenset[int],
+                         header_names: dict[int, str]) -> tuple[list[Record], list[tuple[str, int]]] | None:
+    """(records, skipped rows) of `data_rows` (Excel row `first_row` onward), or None when the
+    rows are not of one width (the row loop reads them)."""
+    from .rows import _SLOW, _TOTALS, _cell_value, _is_totals, _not_blank, _plain, MAX_TEXT
+    from .errors import Finding, Severity
+
+    count = len(data_rows)
+    if count == 0:
+        return [], []
+    width = len(data_rows[0])
+    if width < reader.width_needed or len(set(map(len, data_rows))) != 1:
+        return None
+    try:
+        columns = list(zip(*data_rows))
+        distinct = [set(column) for column in columns]
+    except TypeError:          # an unhashable cell value: not from a reader we know
+        return None
+
+    # rows repeating the header, and rows that may be totals: found from the distinct values
+    need = max(2, (len(header_names) + 1) // 2)
+    header_hits: Counter[int] = Counter()
+    for position, name in header_names.items():
+        if position < width:
+            same = {v for v in distinct[position] if type(v) is str and v.strip() == name}
+            if same:
+                header_hits.update(_rows_matching(columns[position], same))
+    header_again = {j for j, hits in header_hits.items() if hits >= need}
+    maybe_totals: set[int] = set()
+    for position in range(width):
+        words = {v for v in distinct[position] if type(v) is str and v.strip().casefold() in _TOTALS}
+        if words:
+            maybe_totals.update(_rows_matching(columns[position], words))
+    del columns, distinct
+
+    pick = _picker(reader.positions)
+    stub_pick = _picker([reader.positions[i] for i in reader.stub_at]) if reader.stub_at else None
+    extras = reader.extras
+    is_blank = coerce.is_blank
+    skips: list[tuple[str, int]] = []
+    knowns: list[tuple[Any, ...]] = []
+    numbers: list[int] = []
+    extra_rows: dict[int, dict[str, Any]] = {}     # kept row -> its extra values
+    stubs: list[int] = []
+    for j, row in enumerate(data_rows):
+        number = first_row + j
+        if hidden_rows and number in hidden_rows and _not_blank(row):
+            skips.append(("skipped-hidden-row", number))
+            continue
+        if j in header_again:
+            skips.append(("skipped-header-row", number))
+            continue
+        if j in maybe_totals and _is_totals(row):
+            skips.append(("skipped-totals-row", number))
+            continue
+        known = pick(row)
+        extra_values = ({name: row[pos] for pos, name in extras.items() if pos < width and not is_blank(row[pos])}
+                        if extras else None)
+        filled = len(known) - known.count(None) - known.count("")
+        if width - row.count(None) - row.count("") > filled + (len(extra_values) if extra_values else 0):
+            reader._note_unnamed(row, number)
+        if not extra_values and (filled == 0 or (filled <= 3 and all(map(is_blank, known)))):
+            continue
+        if stub_pick is not None and all(map(is_blank, stub_pick(row))):
+            stubs.append(number)
+            continue
+        if extra_values:
+            extra_rows[len(knowns)] = extra_values
+        knowns.append(known)
+        numbers.append(number)
+    skips.extend(("skipped-empty-row", number) for number in stubs)
+    return _records(reader, knowns, numbers, extra_rows, _SLOW, _cell_value, _plain, MAX_TEXT, Finding, Severity), \
+        sorted(skips, key=lambda s: s[1])
+
+
+def _records(reader: Any, knowns: list[tuple[Any, ...]], numbers: list[int], extra_rows: dict[int, dict[str, Any]],
+             slow_mark: object, cell_value: Any, plain: Any, max_text: int, finding: Any, severity: Any) -> list[Record]:
+    spec, table, wb = reader.spec, reader.table, reader.wb
+    keys = reader.keys
+    typed_columns: list[list[Any]] = []
+    slow: dict[int, list[int]] = {}          # kept row -> positions of its cells for the full path
+    raws: dict[int, dict[str, Any]] = {}     # kept row -> raw values that differ from the typed ones
+    for i, column in enumerate(zip(*knowns) if knowns else ()):
+        convert, blank = reader.converters[i], (None if reader.blank_ok[i] else slow_mark)
+        key = keys[i]
+        if len(_NUMERIC_TYPES.intersection(map(type, column))) > 1:
+            # 1, 1.0 and True are one dict key: such a column is typed cell by cell
+            typed = [blank if v is None or v == "" else convert(v) for v in column]
+            differs = [j for j, (v, t) in enumerate(zip(column, typed))
+                       if t is not slow_mark and v is not None and v != ""
+                       and (type(t) is not type(v) or (type(v) is str and t != v))]
+        else:
+            by_value = {v: (blank if v is None or v == "" else convert(v)) for v in set(column)}
+            typed = list(map(by_value.__getitem__, column))
+            differing = {v for v, t in by_value.items()
+                         if t is not slow_mark and v is not None and v != ""
+                         and (type(t) is not type(v) or (type(v) is str and t != v))}
+            differs = _rows_matching(column, differing) if differing else []
+        if slow_mark in typed:
+            for j, t in enumerate(typed):
+                if t is slow_mark:
+                    slow.setdefault(j, []).append(i)
+        for j in differs:
+            raw = raws.get(j)
+            if raw is None:
+                raws[j] = {key: column[j]}
+            else:
+                raw[key] = column[j]
+        typed_columns.append(typed)
+
+    base = dict.fromkeys(spec.keys)
+    kind, file, sheet, path = spec.key, wb.file, table.sheet, reader.path
+    letters, department = table.columns, table.department
+    records: list[Record] = []
+    append = records.append
+    for j, typed_row in enumerate(zip(*typed_columns)):
+        values = base.copy()
+        values.update(zip(keys, typed_row))
+        record = Record(kind, Source(file, sheet, numbers[j], path), values, columns=letters, department=department)
+        raw = raws.get(j)
+        if raw is not None:
+            record.raw = raw
+        append(record)
+
+    statuses = reader.statuses
+    extra_letters = reader.extra_letters if extra_rows else {}
+    for j in sorted(slow.keys() | extra_rows.keys()):
+        record, known = records[j], knowns[j]
+        values = record.values
+        if j in slow:
+            for i in slow[j]:
+                key = keys[i]
+                values[key] = cell_value(spec, key, known[i], record, wb, reader.formulas,
+                                         statuses if key == "status" else None)
+            record.raw = {key: value for key, value in zip(keys, known)
+                          if value is not None and value != "" and (type(values[key]) is not type(value)
+                                                                    or (type(value) is str and values[key] != value))}
+        if j in extra_rows:
+            record.extras = {name: plain(v) for name, v in extra_rows[j].items()}
+            for name, v in record.extras.items():
+                if isinstance(v, str) and len(v) > max_text:
+                    wb.findings.append(finding("text-too-long", severity.WARNING, wb.file, table.sheet,
+                                               f"{extra_letters[name]}{record.source.row}", v[:40] + "…",
+                                               {"column": name, "length": len(v)}, str(wb.path)))
+    if reader.is_tasks:
+        for record in records:
+            if record.values["department"] is None:
+                record.values["department"] = department
+    return records
