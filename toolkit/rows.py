@@ -163,12 +163,14 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
         # the rest, and any sheet over the cell limit
         collected = first_rows = list(first_rows)
         cells = sum(map(len, collected))
-        for row in rows:
+        fits = cells <= limits.max_cells_per_sheet
+        for row in rows if fits else ():
             collected.append(row)
             cells += len(row)
             if cells > limits.max_cells_per_sheet:
+                fits = False
                 break
-        else:
+        if fits:
             from .rows_fast import read_rows_columnwise
             done = read_rows_columnwise(reader, collected, header_row + 1, raw.hidden_rows, header_names)
             if done is not None:
