@@ -16,6 +16,8 @@ Rules (README, "Headers as teams write them"):
 """
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,11 +214,24 @@ def plan_columns(spec: SheetSpec, header_index: int, header: list[Any], rows: li
         else:
             candidates.setdefault(col.key, []).append((position, text, how))
 
-    def sample(position: int) -> list[Any]:
-        """Values under a header (a repeated header row is no value)."""
+    samples: dict[int, list[Any]] = {}
+
+    def values_under(position: int) -> Iterator[Any]:
+        """Values under a header, top down (a repeated header row is no value)."""
         name = normalize_header(header[position])
-        return [row[position] for row in rows
-                if position < len(row) and normalize_header(row[position]) != name][:SAMPLE_VALUES * 5]
+        for row in rows:
+            if position < len(row) and normalize_header(row[position]) != name:
+                yield row[position]
+
+    def sample(position: int) -> list[Any]:
+        if position not in samples:
+            samples[position] = list(itertools.islice(values_under(position), SAMPLE_VALUES * 5))
+        return samples[position]
+
+    def first_filled(position: int, count: int) -> list[Any]:
+        """The first `count` filled values under a header: what `_filled(sample(p))[:count]` gives."""
+        return list(itertools.islice((v for v in itertools.islice(values_under(position), SAMPLE_VALUES * 5)
+                                      if not coerce.is_blank(v)), count))
 
     # two headers for one column: the one holding values wins (Predecessor empty, Predecessors filled)
     for key, found in candidates.items():
@@ -283,7 +298,7 @@ def plan_columns(spec: SheetSpec, header_index: int, header: list[Any], rows: li
             plan.columns[key] = position
             plan.headers[key] = text
             plan.how[key] = how
-            plan.samples[key] = _filled(sample(position))[:5]
+            plan.samples[key] = first_filled(position, 5)
     return plan
 
 

@@ -164,12 +164,13 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
         collected = first_rows = list(first_rows)
         cells = sum(map(len, collected))
         fits = cells <= limits.max_cells_per_sheet
-        for row in rows if fits else ():
-            collected.append(row)
-            cells += len(row)
-            if cells > limits.max_cells_per_sheet:
-                fits = False
+        while fits:
+            chunk = list(itertools.islice(rows, 4096))
+            if not chunk:
                 break
+            collected.extend(chunk)
+            cells += sum(map(len, chunk))
+            fits = cells <= limits.max_cells_per_sheet
         if fits:
             from .rows_fast import read_rows_columnwise
             done = read_rows_columnwise(reader, collected, header_row + 1, raw.hidden_rows, header_names)
@@ -281,6 +282,8 @@ def _skip_summary_rows(table: SheetTable, wb: WorkbookData, skips: list[tuple[st
     """Parent rows of an outline: a row indented less than the next one, with no start, due or
     owner of its own, groups the rows under it and is no task."""
     records = table.records
+    if not any("title" in record.raw for record in records):
+        return      # no title with spaces in front: no outline (a stripped title keeps its raw text)
     dropped: set[int] = set()
     for i, record in enumerate(records[:-1]):
         if _indent(record) < _indent(records[i + 1]) and all(
@@ -508,6 +511,16 @@ def _fast_converter(column: Column, own: dict[str, str] | None = None) -> Callab
                     return stripped
             return _SLOW
         return text
+
+    if kind is ColType.ID_LIST:
+        def id_list(value: Any) -> Any:
+            # what `_cell_value` gives for clean text: the IDs it names (a list never fails)
+            if type(value) is str and (value.isprintable() or search(value) is None):
+                stripped = value.strip()
+                if stripped and stripped not in errors and "_x000D_" not in stripped and len(stripped) <= MAX_TEXT:
+                    return coerce.to_id_list(stripped)
+            return _SLOW
+        return id_list
 
     if kind is ColType.CHOICE:
         known: dict[str, str] = {}      # cell text -> choice key, for texts seen in this sheet
