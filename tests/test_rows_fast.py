@@ -152,3 +152,25 @@ def test_cell_limit_falls_back_to_the_row_loop(tmp_path, monkeypatch):
     assert used == 0
     assert fast == slow
     assert "rows-not-read" in {f[0] for f in fast["findings"]}
+
+
+def test_one_pass_scan_gives_what_the_three_scans_give():
+    """scan_worksheets (one pass) = scan_formulas + hidden_rows + excel_tables, file by file."""
+    from toolkit.inputs.formulas import scan_formulas
+    from toolkit.inputs.layout import excel_tables, hidden_rows, scan_worksheets
+
+    corpus = require_corpus()
+    require("the real-world trackers", REALWORLD.exists())
+    files = [p for p in corpus.rglob("*") if p.is_file()] + sorted(REALWORLD.glob("*.xlsx")) \
+        + sorted((REPO / "workbooks" / "sample").glob("*.xlsx"))
+    seen = {"formulas": 0, "hidden": 0, "tables": 0}
+    for path in files:
+        scan = scan_worksheets(path)
+        formulas, counts = scan_formulas(path)
+        assert (scan.formulas, scan.formula_counts) == (formulas, counts), path.name
+        assert scan.hidden_rows == hidden_rows(path), path.name
+        assert scan.tables == excel_tables(path), path.name
+        seen["formulas"] += bool(counts)
+        seen["hidden"] += bool(scan.hidden_rows)
+        seen["tables"] += bool(scan.tables)
+    assert all(seen.values()), seen       # each kind was found somewhere, so the comparison means something

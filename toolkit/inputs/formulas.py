@@ -50,21 +50,26 @@ def scan_formulas(path: Path) -> tuple[dict[str, dict[str, str]], dict[str, tupl
         with zipfile.ZipFile(path) as archive:
             names = _names(archive)
             for sheet, part in _worksheet_parts(archive, names):
-                data = archive.read(names[part])
-                if not _may_hold_formula(data):
-                    continue
-                count = len(_FORMULA.findall(data))
-                if count:
-                    first = _FIRST_FORMULA_CELL.search(data)
-                    counts[sheet] = (count, first.group(1).decode("ascii") if first else "")
-                if not _MAYBE_UNCACHED.search(data):
-                    continue          # the common case: no formula, or all calculated; no parsing
-                cells = _scan_sheet(data)
-                if cells:
-                    found[sheet] = cells
+                formulas_in_part(sheet, archive.read(names[part]), found, counts)
     except Exception:  # noqa: BLE001 - the edge: a nicety must never make a readable file unreadable
         return found, counts
     return found, counts
+
+
+def formulas_in_part(sheet: str, data: bytes, found: dict[str, dict[str, str]],
+                     counts: dict[str, tuple[int, str]]) -> None:
+    """Adds one worksheet part's formulas to what `scan_formulas` gives."""
+    if not _may_hold_formula(data):
+        return
+    count = len(_FORMULA.findall(data))
+    if count:
+        first = _FIRST_FORMULA_CELL.search(data)
+        counts[sheet] = (count, first.group(1).decode("ascii") if first else "")
+    if not _MAYBE_UNCACHED.search(data):
+        return          # the common case: no formula, or all calculated; no parsing
+    cells = _scan_sheet(data)
+    if cells:
+        found[sheet] = cells
 
 
 def _may_hold_formula(data: bytes) -> bool:

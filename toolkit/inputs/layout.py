@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .formulas import _names, _worksheet_parts
@@ -24,21 +25,26 @@ def hidden_rows(path: Path) -> dict[str, frozenset[int]]:
             names = _names(archive)
             found: dict[str, frozenset[int]] = {}
             for sheet, part in _worksheet_parts(archive, names):
-                data = archive.read(names[part])
-                if b'hidden="' not in data:
-                    continue
-                rows = set()
-                for match in _HIDDEN_ROW.finditer(data):
-                    attrs = match.group(1)
-                    if _HIDDEN.search(attrs):
-                        number = _ROW_NUMBER.search(attrs)
-                        if number:
-                            rows.add(int(number.group(1)))
+                rows = hidden_rows_in_part(archive.read(names[part]))
                 if rows:
-                    found[sheet] = frozenset(rows)
+                    found[sheet] = rows
             return found
     except Exception:  # noqa: BLE001 - the edge
         return {}
+
+
+def hidden_rows_in_part(data: bytes) -> frozenset[int]:
+    """The Excel row numbers one worksheet part hides."""
+    if b'hidden="' not in data:
+        return frozenset()
+    rows = set()
+    for match in _HIDDEN_ROW.finditer(data):
+        attrs = match.group(1)
+        if _HIDDEN.search(attrs):
+            number = _ROW_NUMBER.search(attrs)
+            if number:
+                rows.add(int(number.group(1)))
+    return frozenset(rows)
 
 
 _REF = re.compile(rb'\bref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"')
@@ -61,14 +67,75 @@ def excel_tables(path: Path) -> dict[str, tuple[int, int, int, int]]:
             names = _names(archive)
             found: dict[str, tuple[int, int, int, int]] = {}
             for sheet, part in _worksheet_parts(archive, names):
-                for target, kind in _relationships(archive, names, part).values():
-                    if not kind.endswith("/table") or target not in names:
-                        continue
-                    head = archive.read(names[target])[:4096]
-                    match = _REF.search(head)
-                    if match:
-                        c0, r0, c1, r1 = match.groups()
-                        found.setdefault(sheet, (int(r0) - 1, _column_index(c0), int(r1) - 1, _column_index(c1)))
+                table = table_of_part(archive, names, part)
+                if table is not None:
+                    found.setdefault(sheet, table)
             return found
     except Exception:  # noqa: BLE001 - the edge
         return {}
+
+
+def table_of_part(archive: zipfile.ZipFile, names: dict[str, str], part: str) -> tuple[int, int, int, int] | None:
+    """The first Excel table one worksheet part links to, as `excel_tables` gives it."""
+    from .formulas import _relationships
+
+    for target, kind in _relationships(archive, names, part).values():
+        if not kind.endswith("/table") or target not in names:
+            continue
+        head = archive.read(names[target])[:4096]
+        match = _REF.search(head)
+        if match:
+            c0, r0, c1, r1 = match.groups()
+            return int(r0) - 1, _column_index(c0), int(r1) - 1, _column_index(c1)
+    return None
+
+
+@dataclass
+class WorksheetScan:
+    """What the worksheet parts of an xlsx say besides their cells, from one pass over them."""
+
+    formulas: dict[str, dict[str, str]] = field(default_factory=dict)        # as formulas.scan_formulas
+    formula_counts: dict[str, tuple[int, str]] = field(default_factory=dict)
+    hidden_rows: dict[str, frozenset[int]] = field(default_factory=dict)     # as hidden_rows
+    tables: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # as excel_tables
+
+
+def scan_worksheets(path: Path) -> WorksheetScan:
+    """`scan_formulas`, `hidden_rows` and `excel_tables` in one pass: the package is opened and
+    each worksheet inflated once instead of three times. A failure of one part of the scan
+    gives what that function gives on failure (what was found so far, or nothing)."""
+    from .formulas import formulas_in_part
+
+    scan = WorksheetScan()
+    hidden_ok = tables_ok = formulas_ok = True
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = _names(archive)
+            for sheet, part in _worksheet_parts(archive, names):
+                data = archive.read(names[part])
+                if tables_ok:
+                    try:
+                        table = table_of_part(archive, names, part)
+                        if table is not None:
+                            scan.tables.setdefault(sheet, table)
+                    except Exception:  # noqa: BLE001 - the edge, as excel_tables
+                        tables_ok = False
+                if hidden_ok:
+                    try:
+                        rows = hidden_rows_in_part(data)
+                        if rows:
+                            scan.hidden_rows[sheet] = rows
+                    except Exception:  # noqa: BLE001 - the edge, as hidden_rows
+                        hidden_ok = False
+                if formulas_ok:
+                    try:
+                        formulas_in_part(sheet, data, scan.formulas, scan.formula_counts)
+                    except Exception:  # noqa: BLE001 - the edge, as scan_formulas: what was found so far
+                        formulas_ok = False
+    except Exception:  # noqa: BLE001 - the edge: a nicety must never make a readable file unreadable
+        hidden_ok = tables_ok = False
+    if not hidden_ok:
+        scan.hidden_rows = {}
+    if not tables_ok:
+        scan.tables = {}
+    return scan

@@ -24,8 +24,7 @@ from ..i18n import TEXT
 from ..model import SheetTable, WorkbookData
 from ..rows import RawSheet, read_sheet
 from ..schema import SHEETS, ColType
-from .formulas import scan_formulas
-from .layout import excel_tables, hidden_rows
+from .layout import WorksheetScan, scan_worksheets
 from .package import PackageInfo, package_info, without_macro_sheets
 from .plain import detail, plain_reason
 from .safe_open import SPREADSHEET_SUFFIXES, DetectedFile, detect_file
@@ -56,14 +55,12 @@ def _open_calamine(detected: DetectedFile, info: PackageInfo) -> calamine.Calami
 
 
 def _calamine_sheets(detected: DetectedFile, info: PackageInfo, result: WorkbookData,
-                     reading: Reading) -> Iterator[tuple[RawSheet, str]]:
+                     reading: Reading, scan: WorksheetScan) -> Iterator[tuple[RawSheet, str]]:
     """(sheet, "" or why it is not read: "hidden" / "veryhidden") per worksheet, by position:
     two sheets of one name are both read. A damaged sheet is an error naming it; a hidden one
     is not read unless the settings include hidden sheets."""
     workbook = _open_calamine(detected, info)
-    xlsx = detected.format == "xlsx"
-    hidden_by_sheet = hidden_rows(detected.path) if xlsx else {}
-    tables = excel_tables(detected.path) if xlsx else {}
+    hidden_by_sheet, tables = scan.hidden_rows, scan.tables
     try:
         metas = list(workbook.sheets_metadata)
         names = [info.shown_names.get(meta.name, meta.name) for meta in metas]
@@ -247,11 +244,10 @@ def _read_detected(detected: DetectedFile, result: WorkbookData, limits: Limits,
     else:
         info = package_info(path, detected.format)
         _report_package(info, result)
-        if detected.format == "xlsx":
-            formulas, formula_counts = scan_formulas(path)
-        else:
-            formulas = {}
-        sheets = _calamine_sheets(detected, info, result, reading)
+        # formulas, hidden rows and Excel tables: one pass over the worksheet parts (xlsx only)
+        scan = scan_worksheets(path) if detected.format == "xlsx" else WorksheetScan()
+        formulas, formula_counts = scan.formulas, scan.formula_counts
+        sheets = _calamine_sheets(detected, info, result, reading, scan)
     for raw, hidden in sheets:
         if hidden:
             _skip_hidden(raw, result, limits, hidden)
