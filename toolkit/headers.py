@@ -129,14 +129,18 @@ def find_kind(named: SheetSpec | None, head: list[list[Any]], mapping: Mapping =
     decides only when its columns say no more for another kind (a sheet named 项目 whose columns
     are those of a task list is a task list)."""
     best: dict[str, tuple[int, int, list[str]]] = {}
+    cached = _KINDS_NAMED.get if mapping is NO_MAPPING or not mapping.columns else None
     for index, row in enumerate(head):
-        texts = _texts(row)
-        if not texts:
-            continue
         # what `score` gives for every kind at once: each text is looked up once, not once per kind
         named_by: dict[str, dict[str, str]] = {}
-        for _, text in texts:
-            for spec_key, col_key in _kinds_named(text, mapping):
+        for cell in row:
+            if not isinstance(cell, str):
+                continue
+            text = cell.strip()
+            if not text:
+                continue
+            found = cached(text) if cached is not None else None
+            for spec_key, col_key in found if found is not None else _kinds_named(text, mapping):
                 named_by.setdefault(spec_key, {}).setdefault(col_key, text)
         for spec in SHEETS:
             keys = named_by.get(spec.key)
