@@ -174,3 +174,18 @@ def test_one_pass_scan_gives_what_the_three_scans_give():
         seen["hidden"] += bool(scan.hidden_rows)
         seen["tables"] += bool(scan.tables)
     assert all(seen.values()), seen       # each kind was found somewhere, so the comparison means something
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 5])
+def test_chunks_of_rows_read_alike(tmp_path, monkeypatch, chunk):
+    """The fast path types a chunk of rows at a time; any chunk size gives the same, and a cell
+    limit passed in a later chunk hands the rest to the row loop exactly where it would stop."""
+    path = tmp_path / "awkward.xlsx"
+    _awkward(path)
+    monkeypatch.setattr(rows, "FAST_CHUNK_ROWS", chunk)
+    fast, slow, used = _both(path, monkeypatch)
+    assert used >= 2 and fast == slow
+    limits = Limits().model_copy(update={"max_cells_per_sheet": 100})
+    fast, slow, used = _both(path, monkeypatch, limits)
+    assert used >= 1 and fast == slow
+    assert "rows-not-read" in {f[0] for f in fast["findings"]}

@@ -10,7 +10,7 @@ import itertools
 import math
 import operator
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from . import headers
 from .schema import Column, ColType, SheetSpec, looks_like, match_column, match_sheet_name, normalize_header
 
 COLUMNWISE = True             # the fast path (rows_fast) for well-kept sheets; False: the row loop for all
+FAST_CHUNK_ROWS = 8192         # rows typed at once by the fast path
 HEADER_SCAN_ROWS = 30          # a header may sit below a title and blank rows
 SAMPLE_ROWS = 200              # rows read ahead to judge the columns by their values
 MIN_HEADER_MATCHES = headers.MIN_HEADER_MATCHES
@@ -157,29 +158,28 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
     skips: list[tuple[str, int]] = []
     below: int | None = None
     cells_seen = 0
-    first_rows = head[header_index + 1:]
+    start = 0                      # rows (below the header) already read by the fast path
+    data_rows: Iterator[list[Any]] = itertools.chain(head[header_index + 1:], rows)
     if COLUMNWISE and not covered and not tops and last_index is None and not formulas:
-        # the common, well-kept sheet: typed column by column (rows_fast); the loop below reads
-        # the rest, and any sheet over the cell limit
-        collected = first_rows = list(first_rows)
-        cells = sum(map(len, collected))
-        fits = cells <= limits.max_cells_per_sheet
-        while fits:
-            chunk = list(itertools.islice(rows, 4096))
+        # the common, well-kept sheet: typed column by column (rows_fast), a chunk of rows at a
+        # time (memory stays that of the row loop); the loop below reads what the fast path
+        # does not take (rows of another width) and everything from the chunk passing the cell limit
+        from .rows_fast import read_rows_columnwise
+        while True:
+            chunk = list(itertools.islice(data_rows, FAST_CHUNK_ROWS))
             if not chunk:
-                break
-            collected.extend(chunk)
-            cells += sum(map(len, chunk))
-            fits = cells <= limits.max_cells_per_sheet
-        if fits:
-            from .rows_fast import read_rows_columnwise
-            done = read_rows_columnwise(reader, collected, header_row + 1, raw.hidden_rows, header_names)
-            if done is not None:
-                table.records.extend(done[0])
-                skips.extend(done[1])
                 return _finish_sheet(table, wb, raw, reader, skips, spec, last_index, None)
-    data_rows = itertools.chain(first_rows, rows)
-    for offset, row in enumerate(data_rows):
+            chunk_cells = sum(map(len, chunk))
+            done = (read_rows_columnwise(reader, chunk, header_row + 1 + start, raw.hidden_rows, header_names)
+                    if cells_seen + chunk_cells <= limits.max_cells_per_sheet else None)
+            if done is None:
+                data_rows = itertools.chain(chunk, data_rows)
+                break
+            table.records.extend(done[0])
+            skips.extend(done[1])
+            cells_seen += chunk_cells
+            start += len(chunk)
+    for offset, row in enumerate(data_rows, start=start):
         row_number = header_row + 1 + offset
         cells_seen += len(row)
         if cells_seen > limits.max_cells_per_sheet:
