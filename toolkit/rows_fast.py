@@ -31,7 +31,7 @@ def _picker(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ..
     if len(positions) == 1:
         position = positions[0]
         return lambda row: (row[position],)
-    return operator.itemgetter(*positions)    # type: ignore[return-value]
+    return operator.itemgetter(*positions)
 
 
 def _rows_matching(column: Sequence[Any], values: set[Any]) -> list[int]:

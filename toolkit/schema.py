@@ -377,9 +377,9 @@ def match_column(spec: SheetSpec, header: object) -> Column | None:
     """The column of `spec` this header names, in English, Chinese or an alias, with or
     without a unit or note in brackets (`工时(h)`, `Progress (%)`, `完成率（%）`)."""
     if type(header) is str:      # the reader asks for the same header texts on every sheet
-        matches = _memo(spec, "_matches", dict)
+        matches: dict[str, Column | None] = _memo(spec, "_matches", dict)
         if header in matches:
-            return cast("Column | None", matches[header])
+            return matches[header]
         if len(matches) < 4096:
             found = matches[header] = _match_column(spec, header)
             return found

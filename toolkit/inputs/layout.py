@@ -60,7 +60,6 @@ def _column_index(letters: bytes) -> int:
 def excel_tables(path: Path) -> dict[str, tuple[int, int, int, int]]:
     """{sheet name: (header row, first column, last row, last column)}, 0-based, of the first
     Excel table (ListObject) on each sheet; read from the table parts the sheet links to."""
-    from .formulas import _relationships
 
     try:
         with zipfile.ZipFile(path) as archive:
