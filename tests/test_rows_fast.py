@@ -189,3 +189,33 @@ def test_chunks_of_rows_read_alike(tmp_path, monkeypatch, chunk):
     fast, slow, used = _both(path, monkeypatch, limits)
     assert used >= 1 and fast == slow
     assert "rows-not-read" in {f[0] for f in fast["findings"]}
+
+
+def test_files_read_by_threads_read_alike(tmp_path, monkeypatch):
+    """read_inputs reads files on a few threads: the batch is the one a single thread reads, in
+    the same order, and progress is told in that order."""
+    import shutil
+    import sys
+
+    from toolkit import pipeline
+    from toolkit.config import Settings
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import make_department_workbooks
+
+    make_department_workbooks(tmp_path, 6, 120)
+    for path in sorted((REPO / "workbooks" / "sample").glob("*.xlsx")):
+        shutil.copy(path, tmp_path / path.name)
+    if REALWORLD.exists():
+        for path in sorted(REALWORLD.glob("*.xlsx"))[:4]:
+            shutil.copy(path, tmp_path / path.name)
+
+    def read(threads: int) -> tuple[list[dict], list[Any], list[str]]:
+        monkeypatch.setattr(pipeline, "_reader_threads", lambda files: threads)
+        told: list[str] = []
+        batch = pipeline.read_inputs([tmp_path], Settings(), progress=lambda p: told.append(p.name))
+        return [_picture(wb) for wb in batch.workbooks], batch.findings, told
+
+    one = read(1)
+    assert read(3) == one
+    assert one[2] == sorted(one[2]) and len(one[2]) >= 10
