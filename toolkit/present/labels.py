@@ -5,6 +5,7 @@ Plain functions of a value and a language, shared by the master, the CLI, Word a
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from .. import i18n
@@ -32,9 +33,20 @@ def fmt_number(value: float) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
 
 
+def _overload_text(owner: str, week: str, hours: float, capacity: float, lang: str) -> str:
+    return i18n.text("master.overload_note", lang, owner=owner, week=week,
+                     hours=fmt_number(hours), capacity=fmt_number(capacity))
+
+
+# an owner-week's note repeats on each of its tasks (issue 7); a zero is never cached (-0.0 == 0.0)
+_overload_cached = lru_cache(maxsize=1 << 14, typed=True)(_overload_text)
+
+
 def overload_text(note: OverloadNote, lang: str) -> str:
-    return i18n.text("master.overload_note", lang, owner=note.owner, week=note.week,
-              hours=fmt_number(note.hours), capacity=fmt_number(note.capacity))
+    owner, week, hours, capacity = note.owner, note.week, note.hours, note.capacity
+    if hours and capacity and type(owner) is str and type(week) is str:
+        return _overload_cached(owner, week, hours, capacity, lang)
+    return _overload_text(owner, week, hours, capacity, lang)
 
 
 def choice_labels(spec: SheetSpec, lang: str) -> dict[str, dict[str, str]]:

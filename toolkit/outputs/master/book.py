@@ -69,16 +69,29 @@ def text_width(value: str) -> float:
                for ch in value)
 
 
+# Every ASCII character by its width class (digits and capitals "D", the rest "x", spaces and line
+# breaks kept): a text and its shape wrap into the same lines, and shapes repeat ("Overdue 12 wd …").
+_SHAPE = str.maketrans({chr(i): ("D" if chr(i).isdigit() or chr(i).isupper() else
+                                 chr(i) if chr(i) in " \n" else "x") for i in range(128)})
+
+
 def wrapped_lines(value: str, width: float) -> int:
     """Lines `value` takes when wrapped in a column `width` units wide (words do not break)."""
     usable = max(width - 0.8, 1.0)   # a cell keeps about 5 px of padding
     if len(value) * 2 <= usable and "\n" not in value:
         return 1                     # fits even if every character were wide
+    if len(value) <= usable and value.isascii() and "\n" not in value:
+        return 1                     # an ASCII character is at most one unit wide
+    return _shape_lines(value.translate(_SHAPE), usable)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _shape_lines(value: str, usable: float) -> int:
     lines = 0
     for part in value.split("\n"):
         line = 0.0
         count = 1
-        for word in re.split(r"(?<=[ \u3000-\u9fff\uff00-\uffef])", part):
+        for word in _WORDS.split(part):
             w = text_width(word)
             if line and line + w > usable:
                 count += 1 + int(w // usable)
@@ -92,9 +105,23 @@ def wrapped_lines(value: str, width: float) -> int:
     return max(lines, 1)
 
 
+_WORDS = re.compile(r"(?<=[ \u3000-\u9fff\uff00-\uffef])")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def has_wide(text: str) -> bool:
+    """True when `text` has a wide (CJK) character."""
+    return not text.isascii() and any(map(_wide, set(_NOT_ASCII.findall(text))))
+
+
 def row_height(lines: int, text: str = "") -> float:
     """Points for `lines` lines of `text` (CJK text draws taller lines)."""
-    cjk = not text.isascii() and any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+    cjk = has_wide(text)
     return round(lines * (LINE_HEIGHT_CJK if cjk else LINE_HEIGHT) + (2 if lines > 1 else 0), 1)
 
 

@@ -20,6 +20,7 @@ XlsxWriter attributes used are pinned by the version range in `pyproject.toml`.
 """
 from __future__ import annotations
 
+import io
 import math
 import re
 from datetime import date, datetime, time
@@ -28,6 +29,7 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import _utf16_len, xl_col_to_name
+from xlsxwriter.worksheet import RowInfo as _RowInfo
 
 from .book import clean_text
 from .book import write_text as safe_write_text
@@ -35,7 +37,7 @@ from .book import write_text as safe_write_text
 ENABLED = True                      # tests turn it off to compare with the public API
 
 _SUPPORTED = ((3, 3), (3, 4))       # XlsxWriter versions whose row XML this module reproduces (pyproject pin)
-_EXCEL_1900 = date(1899, 12, 31).toordinal()
+_EXCEL_1900 = EXCEL_1900 = date(1899, 12, 31).toordinal()
 _STRMAX_HALF = 32767 // 2
 _INF, _NINF = math.inf, -math.inf
 # anything that needs more than plain copying: XML escapes, control characters (and XlsxWriter's
@@ -53,6 +55,33 @@ def _plain(s: str) -> bool:
     them (`_inline`, `book.clean_text`), so it only has to be sure when it says True."""
     return (len(s) <= _STRMAX_HALF and s.isprintable() and "&" not in s and "<" not in s and ">" not in s
             and "_x" not in s and s[:1] != " " and s[-1:] != " ")
+
+
+# bytes (UTF-8) that make a text need more than plain copying (see `_plain`): XML escapes and the
+# control characters `clean_text` removes or XlsxWriter escapes (tab and newline are kept as they are)
+_BAD_BYTES = bytes(range(0, 9)) + bytes(range(11, 32)) + b"\x7f&<>"
+_NON_CHARS = ("\ufffe".encode(), "\uffff".encode())
+_X_ESCAPE = re.compile(rb"_x[0-9a-fA-F]{4}_")
+
+
+def all_plain(texts: list[Any]) -> bool:
+    """True when every item of `texts` is a non-empty `str` that `write_text` writes as it is
+    (`<t>text</t>`), checked for them all at once (C loops over their UTF-8 bytes) instead of a
+    check per text; False may be wrong (then the texts are checked one by one), True never is."""
+    if not texts:
+        return True
+    try:
+        joined = "".join(texts).encode()    # a surrogate does not encode: not plain
+    except (TypeError, UnicodeEncodeError):
+        return False
+    if len(joined.translate(None, _BAD_BYTES)) != len(joined) or not all(texts):
+        return False
+    if not joined.isascii() and (_NON_CHARS[0] in joined or _NON_CHARS[1] in joined):
+        return False
+    if b"_" in joined and _X_ESCAPE.search(joined) is not None:
+        return False
+    return ((len(joined) <= _STRMAX_HALF or max(map(len, texts)) <= _STRMAX_HALF)
+            and list(map(str.strip, texts)) == texts)
 
 
 def _version() -> tuple[int, ...]:
@@ -138,6 +167,7 @@ class RowWriter:
         self.max_col: int | None = None
         self.last_row = -1
         self.plain_rows = (ws.default_row_height == ws.original_row_height)
+        self._opens: dict[Any, str] = {}
 
     # ------------------------------------------------------------ cells
 
@@ -279,6 +309,67 @@ class RowWriter:
             self.ws.fh.write("".join(self.pending))
             self.pending = []
 
+    # ------------------------------------------------------------ whole rows
+
+    def style(self, fmt: Any) -> str:
+        """The ` s="N"` attribute of a format (numbered now if it has no number yet)."""
+        found = self.styles.get(id(fmt))
+        if found is None:
+            found = self._style(fmt, 0, 0) if fmt else ""
+        return found
+
+    def row_open(self, row: int | None) -> str:
+        """What follows `<row r="N"` in row `row`'s start tag (its height and format, if set), as
+        XlsxWriter's own `_write_row` writes it."""
+        info = self.ws.row_info.get(row) if row is not None else None
+        if info is None and self.plain_rows:
+            return ">"
+        key = None if info is None else (info.height, id(info.row_format), info.hidden, info.level, info.collapsed)
+        found = self._opens.get(key)
+        if found is None:
+            ws = self.ws
+            fh, ws.fh = ws.fh, io.StringIO()
+            try:
+                ws._write_row(0, None, info)
+                tag = ws.fh.getvalue()
+            finally:
+                ws.fh = fh
+            if not tag.startswith('<row r="1"'):
+                raise ValueError(f"unexpected row tag {tag!r}")
+            found = self._opens[key] = tag[len('<row r="1"'):]
+        return found
+
+    def set_height(self, row: int, height: float) -> None:
+        """`ws.set_row(row, height)` for a row of this writer's block (rows from `first_row` on):
+        the same row information, without XlsxWriter's per-call checks."""
+        pixels = int(height * 4.0 / 3.0 + 0.5)
+        ws = self.ws
+        if pixels == 0 or ws._check_dimensions(row, ws.dim_colmin if ws.dim_colmin is not None else 0):
+            ws.set_row(row, height)
+            return
+        ws.row_info[row] = _RowInfo(height=pixels, row_format=None, hidden=False, level=0, collapsed=False)
+        ws.row_sizes[row] = [pixels, False]
+
+    def write_rows(self, first: int, last: int, xml: str, min_col: int | None, max_col: int | None) -> None:
+        """Rows `first`…`last` given whole as XML (their `<row>` elements, in order, built with
+        `row_open` and this writer's cell rules); `min_col`/`max_col` the columns they use."""
+        self._start(first)
+        self.pending.append(xml)
+        if len(self.pending) >= 3 * self.BATCH:
+            self._write_pending()
+        if min_col is not None and (self.min_col is None or min_col < self.min_col):
+            self.min_col = min_col
+        if max_col is not None and (self.max_col is None or max_col > self.max_col):
+            self.max_col = max_col
+        if min_col is not None or max_col is not None:
+            self.last_row = last
+        self.row = last
+        self.rowref = str(last + 1)
+
+    def cell_xml(self) -> CellXml:
+        """A writer of single cells' XML with this writer's rules and style numbers."""
+        return CellXml(self)
+
     def close(self) -> None:
         """Write the last row and hand the worksheet back to XlsxWriter (dimensions, next row)."""
         self._flush()
@@ -290,6 +381,34 @@ class RowWriter:
             ws.previous_row = self.last_row + 1
         self.row = max(self.row, self.last_row + 1)
         self.rowref = str(self.row + 1)
+
+
+class CellXml(RowWriter):
+    """`RowWriter`'s cell rules, the XML kept instead of written: `at(row)`, write cells, `take()`."""
+
+    def __init__(self, rows: RowWriter):
+        super().__init__(rows.ws)
+        self.styles = rows.styles
+        self.letters = rows.letters
+
+    def at(self, row: int) -> CellXml:
+        self.row = row
+        self.rowref = str(row + 1)
+        self.cells = []
+        return self
+
+    def _start(self, row: int) -> None:
+        self.at(row)
+
+    def take(self) -> str:
+        cells = self.cells
+        self.cells = []
+        if len(cells) == 1:
+            return cells[0][1]
+        return "".join(xml for _, xml in sorted(dict(cells).items()))
+
+    def close(self) -> None:
+        raise TypeError("CellXml writes nothing")
 
 
 class PublicRows:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from xlsxwriter.utility import xl_col_to_name
+
 from ...inputs.previous_master import FLAG_COLUMNS, FLAGS_TEXT_COLUMN, master_task_key
 from ...present.flags import flag_text
 from ...present.labels import issue_text, kind_of, overload_text
@@ -18,7 +20,7 @@ from ...present.marks import row_mark
 from ...present.palette import FILL_ORDER, FILLS, LINES
 from ...schema import TASKS, ColType
 from .book import MasterBook, row_height, wrapped_lines
-from .fast_rows import row_writer
+from .fast_rows import EXCEL_1900, CellXml, RowWriter, _plain, all_plain, row_writer
 
 FLAGS_AFTER = "status"        # the Flags column follows Status, so a coloured row says why at once
 FROZEN_COLUMNS = 3            # ID, Project and Task stay in view when scrolling right
@@ -54,128 +56,351 @@ def schema_column(key: str) -> int:
 
 
 def write_tasks(book: MasterBook) -> None:
-    st, lang = book.st, book.lang
-    ws = book.wb.add_worksheet(TASKS.title(lang))
+    st = book.st
+    ws = book.wb.add_worksheet(TASKS.title(book.lang))
     headers = task_headers(book)
     widths = task_widths(book)
     book.header(ws, 0, headers, widths)
     ws.set_row(0, max(30, row_height(max(wrapped_lines(h, w) for h, w in zip(headers, widths)), "".join(headers))))
     ws.freeze_panes(1, FROZEN_COLUMNS)
-    wrap_widths = {KEYS.index(k): widths[schema_column(k)] for k in WRAPPED}
-
-    columns = TASKS.columns
-    ncols = len(columns)
-    labels = {c.key: {ch.key: ch.label(lang) for ch in c.choices} for c in columns if c.choices}
-    plan: list[tuple[str, str, Any]] = []   # (key, kind, converter) per schema column
-    for col in columns:
-        if col.type is ColType.DATE:
-            plan.append((col.key, "date", None))
-        elif col.type is ColType.PERCENT:
-            plan.append((col.key, "percent", "pct"))
-        elif col.type is ColType.CHOICE:
-            plan.append((col.key, "text", labels[col.key]))
-        elif col.type is ColType.NUMBER:
-            plan.append((col.key, "number", None))
-        elif col.type is ColType.ID_LIST:
-            plan.append((col.key, "text", "list"))
-        else:
-            plan.append((col.key, "text", None))
-    positions = [schema_column(key) for key in KEYS]
-    flags_text_at = FLAGS_AT
-    flag_at = ncols + 1
-    extra_at = flag_at + len(FLAG_COLUMNS)
-    carried_at = extra_at + len(book.extra_headers)
-    source_at = carried_at + len(book.carried_headers)
-    blocked_status = book.t("master.blocked_status")
-    extras, carried_headers, carried = book.extra_headers, book.carried_headers, book.carried
+    # the row formats numbered now, in one order, so every writer (cell by cell or column-wise)
+    # numbers them alike whatever order the cells come in
+    for formats in st.task.values():
+        for fmt in formats.values():
+            fmt._get_xf_index()
+    sheet = _Sheet(book, widths)
     out = row_writer(ws)    # the rows' XML written directly (see fast_rows); same cells as book.write_text & co
-    write_text, write_number, write_blank, write_datetime, write_value = (
-        out.write_text, out.write_number, out.write_blank, out.write_datetime, out.write_value)
-
-    r = 0
-    for r, view in enumerate(book.analysis.tasks, start=1):
-        record, flags = view.record, view.flags
-        values, raw = record.values, record.raw
-        fill = row_mark(view)
-        F = st.task[fill]
-        text_fmt = F["text"]
-        # the flags in words, and the row as tall as its longest wrapped text
-        said = flag_text(flags, lang) if flags.any else ""
-        lines = wrapped_lines(said, FLAGS_WIDTH) if said else 1
-        for i, width in wrap_widths.items():
-            shown_text = values.get(KEYS[i])
-            if isinstance(shown_text, str) and len(shown_text) * 2 > width - 2:
-                lines = max(lines, wrapped_lines(shown_text, width))
-        if lines > 1:
-            ws.set_row(r, row_height(min(lines, 10), said + str(values.get("title") or "")))
-        for i, (key, kind, conv) in enumerate(plan):
-            c = positions[i]
-            value = values.get(key)
-            if value is None:
-                if key == "department" and record.department:
-                    write_text(r, c, record.department, text_fmt)
-                    continue
-                shown = raw.get(key)
-                if shown is None or shown == "":
-                    if fill is not None:
-                        write_blank(r, c, None, text_fmt)
-                    continue
-                write_value(r, c, shown, F[kind_of(shown)])
-                continue
-            if conv is None:
-                if kind == "date":
-                    if isinstance(value, (date, datetime)):
-                        write_datetime(r, c, value, F["date"])
-                    else:
-                        write_value(r, c, value, text_fmt)
-                elif isinstance(value, str):
-                    write_text(r, c, value, F["wrap"] if i in wrap_widths else text_fmt)
-                else:
-                    write_value(r, c, value, F[kind])
-            elif conv == "pct":
-                write_value(r, c, float(value) / 100.0, F["percent"])
-            elif conv == "list":
-                write_value(r, c, value, text_fmt)
-            else:
-                write_value(r, c, conv.get(value, value), text_fmt)
-
-        # flags (blank cells are written only to carry a row's fill)
-        if said or fill is not None:
-            write_value(r, flags_text_at, said, F["wrap"])
-        if fill is not None or flags.any:
-            write_value(r, flag_at, flags.days_late if flags.overdue else None, F["int"])
-            write_value(r, flag_at + 1, flags.days_left if flags.due_soon else None, F["int"])
-            write_value(r, flag_at + 2,
-                         round(flags.behind_points, 1) if flags.behind and flags.behind_points is not None
-                         else None, F["points"])
-            write_value(r, flag_at + 3,
-                         "; ".join(overload_text(n, lang) for n in flags.overloads) if flags.overloaded
-                         else None, text_fmt)
-            write_value(r, flag_at + 4,
-                         (", ".join(flags.blocked_by) or blocked_status) if flags.blocked else None, text_fmt)
-            write_value(r, flag_at + 5, issue_text(record, flags.issues, lang) if flags.data_issue else None,
-                        text_fmt)
-        # a team's extra columns, then the hand-added ones carried from the last master
-        if extras:
-            got = record.extras
-            for i, header in enumerate(extras):
-                value = got.get(header)
-                if value is not None or fill is not None:
-                    write_value(r, extra_at + i, value, F[kind_of(value)])
-        if carried_headers:
-            kept = carried.get(master_task_key(record), {})
-            for i, header in enumerate(carried_headers):
-                value = kept.get(header)
-                if value is not None or fill is not None:
-                    write_value(r, carried_at + i, value, F[kind_of(value)])
-        src = record.source
-        write_text(r, source_at, src.file, text_fmt)
-        write_text(r, source_at + 1, src.sheet, text_fmt)
-        write_number(r, source_at + 2, src.row, F["int"])
+    views = book.analysis.tasks
+    if isinstance(out, RowWriter):
+        _fast_rows(sheet, out, views)
+    else:
+        for r, view in enumerate(views, start=1):
+            _plain_row(sheet, out, r, view)
     out.close()
+    r = len(views)
     ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
     last = write_legend(book, ws, r + 2)
     book.print_setup(ws, widths[:schema_column(PRINT_THROUGH) + 1], last_row=last, id_columns=1)
+
+
+class _Sheet:
+    """What every row of the Tasks sheet needs: the column plan, positions and formats."""
+
+    def __init__(self, book: MasterBook, widths: list[int]):
+        self.book, self.lang, self.st = book, book.lang, book.st
+        self.ws_widths = widths
+        self.wrap_widths = {KEYS.index(k): widths[schema_column(k)] for k in WRAPPED}
+        columns = TASKS.columns
+        labels = {c.key: {ch.key: ch.label(self.lang) for ch in c.choices} for c in columns if c.choices}
+        plan: list[tuple[str, str, Any]] = []   # (key, kind, converter) per schema column
+        for col in columns:
+            if col.type is ColType.DATE:
+                plan.append((col.key, "date", None))
+            elif col.type is ColType.PERCENT:
+                plan.append((col.key, "percent", "pct"))
+            elif col.type is ColType.CHOICE:
+                plan.append((col.key, "text", labels[col.key]))
+            elif col.type is ColType.NUMBER:
+                plan.append((col.key, "number", None))
+            elif col.type is ColType.ID_LIST:
+                plan.append((col.key, "text", "list"))
+            else:
+                plan.append((col.key, "text", None))
+        self.plan = plan
+        self.positions = [schema_column(key) for key in KEYS]
+        self.flags_text_at = FLAGS_AT
+        self.flag_at = len(columns) + 1
+        self.extra_at = self.flag_at + len(FLAG_COLUMNS)
+        self.carried_at = self.extra_at + len(book.extra_headers)
+        self.source_at = self.carried_at + len(book.carried_headers)
+        self.blocked_status = book.t("master.blocked_status")
+        self.extras, self.carried_headers, self.carried = book.extra_headers, book.carried_headers, book.carried
+
+    def lines(self, said: str, values: dict) -> int:
+        """Lines of the row's tallest wrapped text (the Flags, the project, the title)."""
+        lines = wrapped_lines(said, FLAGS_WIDTH) if said else 1
+        for i, width in self.wrap_widths.items():
+            shown_text = values.get(KEYS[i])
+            if isinstance(shown_text, str) and len(shown_text) * 2 > width - 2:
+                lines = max(lines, wrapped_lines(shown_text, width))
+        return lines
+
+
+def _schema_cell(sheet: _Sheet, out: Any, r: int, i: int, record: Any, F: dict, fill: str | None) -> None:
+    """Schema column `i` of a task's row."""
+    key, kind, conv = sheet.plan[i]
+    c = sheet.positions[i]
+    text_fmt = F["text"]
+    value = record.values.get(key)
+    if value is None:
+        if key == "department" and record.department:
+            out.write_text(r, c, record.department, text_fmt)
+            return
+        shown = record.raw.get(key)
+        if shown is None or shown == "":
+            if fill is not None:
+                out.write_blank(r, c, None, text_fmt)
+            return
+        out.write_value(r, c, shown, F[kind_of(shown)])
+        return
+    if conv is None:
+        if kind == "date":
+            if isinstance(value, (date, datetime)):
+                out.write_datetime(r, c, value, F["date"])
+            else:
+                out.write_value(r, c, value, text_fmt)
+        elif isinstance(value, str):
+            out.write_text(r, c, value, F["wrap"] if i in sheet.wrap_widths else text_fmt)
+        else:
+            out.write_value(r, c, value, F[kind])
+    elif conv == "pct":
+        out.write_value(r, c, float(value) / 100.0, F["percent"])
+    elif conv == "list":
+        out.write_value(r, c, value, text_fmt)
+    else:
+        out.write_value(r, c, conv.get(value, value), text_fmt)
+
+
+def _flag_values(sheet: _Sheet, record: Any, flags: Any) -> list[Any]:
+    """The flag columns' values of a task with flags or a row colour (None: a blank cell)."""
+    lang = sheet.lang
+    return [flags.days_late if flags.overdue else None,
+            flags.days_left if flags.due_soon else None,
+            round(flags.behind_points, 1) if flags.behind and flags.behind_points is not None else None,
+            "; ".join(overload_text(n, lang) for n in flags.overloads) if flags.overloaded else None,
+            (", ".join(flags.blocked_by) or sheet.blocked_status) if flags.blocked else None,
+            issue_text(record, flags.issues, lang) if flags.data_issue else None]
+
+
+FLAG_KINDS = ("int", "int", "points", "text", "text", "text")
+
+
+def _plain_row(sheet: _Sheet, out: Any, r: int, view: Any) -> None:
+    """One task's row, cell by cell, through a row writer's `write_*` calls (the reference the
+    column-wise `_fast_rows` is compared with)."""
+    st, lang, ws = sheet.st, sheet.lang, out.ws
+    record, flags = view.record, view.flags
+    values = record.values
+    fill = row_mark(view)
+    F = st.task[fill]
+    text_fmt = F["text"]
+    # the flags in words, and the row as tall as its longest wrapped text
+    said = flag_text(flags, lang) if flags.any else ""
+    lines = sheet.lines(said, values)
+    if lines > 1:
+        ws.set_row(r, row_height(min(lines, 10), said + str(values.get("title") or "")))
+    for i in range(len(sheet.plan)):
+        _schema_cell(sheet, out, r, i, record, F, fill)
+    # flags (blank cells are written only to carry a row's fill)
+    if said or fill is not None:
+        out.write_value(r, sheet.flags_text_at, said, F["wrap"])
+    if fill is not None or flags.any:
+        for k, value in enumerate(_flag_values(sheet, record, flags)):
+            out.write_value(r, sheet.flag_at + k, value, F[FLAG_KINDS[k]])
+    # a team's extra columns, then the hand-added ones carried from the last master
+    if sheet.extras:
+        got = record.extras
+        for i, header in enumerate(sheet.extras):
+            value = got.get(header)
+            if value is not None or fill is not None:
+                out.write_value(r, sheet.extra_at + i, value, F[kind_of(value)])
+    if sheet.carried_headers:
+        kept = sheet.carried.get(master_task_key(record), {})
+        for i, header in enumerate(sheet.carried_headers):
+            value = kept.get(header)
+            if value is not None or fill is not None:
+                out.write_value(r, sheet.carried_at + i, value, F[kind_of(value)])
+    src = record.source
+    out.write_text(r, sheet.source_at, src.file, text_fmt)
+    out.write_text(r, sheet.source_at + 1, src.sheet, text_fmt)
+    out.write_number(r, sheet.source_at + 2, src.row, F["int"])
+
+
+# ---------------------------------------------------------------- column-wise
+
+CHUNK = 1024          # rows built column-wise at a time (each column a list of cell XML)
+
+
+def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
+    """The rows `_plain_row` writes, built a chunk of rows at a time, column by column: each
+    column's common cells (plain text, numbers, dates, blanks) as XML in one comprehension with
+    the row's style; any other cell through `_plain_row`'s own per-cell code (`CellXml`)."""
+    st, lang = sheet.st, sheet.lang
+    cell = out.cell_xml()
+    styles = {fill: {kind: out.style(fmt) for kind, fmt in F.items()} for fill, F in st.task.items()}
+    ncols = sheet.source_at + 3
+    letters = [xl_col_to_name(c) for c in range(ncols)]
+    wrap_at = set(sheet.wrap_widths)
+    for start in range(0, len(views), CHUNK):
+        chunk = views[start:start + CHUNK]
+        rows = range(start + 1, start + 1 + len(chunk))
+        refs = [str(r + 1) for r in rows]
+        recs = [v.record for v in chunk]
+        vals = [rec.values for rec in recs]
+        flags = [v.flags for v in chunk]
+        fills = [row_mark(v) for v in chunk]
+        S = [styles[f] for f in fills]
+        filled = [f is not None for f in fills]
+        anyflag = [f.any for f in flags]
+        said = [flag_text(f, lang) if a else "" for f, a in zip(flags, anyflag)]
+
+        columns: list[tuple[int, list[str]]] = []
+        for i, (key, kind, conv) in enumerate(sheet.plan):
+            c = sheet.positions[i]
+            pre = f'<c r="{letters[c]}'
+            xs = [d.get(key) for d in vals]
+            if conv is None and kind == "date":
+                frags = _dates(pre, xs, refs, [s["date"] for s in S])
+            elif conv is None and kind == "number":
+                frags = _numbers(pre, xs, refs, [s["number"] for s in S])
+            elif conv == "pct":
+                frags = _numbers(pre, [x / 100.0 if type(x) is float else None for x in xs], refs,
+                                 [s["percent"] for s in S])
+            elif conv is None:
+                frags = _texts(pre, xs, refs, [s["wrap" if i in wrap_at else "text"] for s in S])
+            elif conv == "list":
+                frags = _texts(pre, [", ".join(x) if type(x) is tuple and all(type(v) is str for v in x) else None
+                                     for x in xs], refs, [s["text"] for s in S])
+            else:
+                frags = _texts(pre, [conv.get(x, x) if type(x) is str else None for x in xs], refs,
+                               [s["text"] for s in S])
+            if None in frags:
+                for j, frag in enumerate(frags):
+                    if frag is not None:
+                        continue
+                    x = xs[j]
+                    if x is None and key != "department":
+                        shown = recs[j].raw.get(key)
+                        if shown is None or shown == "":
+                            frags[j] = f'{pre}{refs[j]}"{S[j]["text"]}/>' if filled[j] else ""
+                            continue
+                    fill = fills[j]
+                    _schema_cell(sheet, cell.at(rows[j]), rows[j], i, recs[j], st.task[fill], fill)
+                    frags[j] = cell.take()
+            columns.append((c, frags))
+
+        # the Flags in words, then the flag columns
+        c = sheet.flags_text_at
+        pre = f'<c r="{letters[c]}'
+        frags = _texts(pre, said, refs, [s["wrap"] for s in S], blank_if=filled)
+        _fill_in(frags, said, rows, c, [st.task[f]["wrap"] for f in fills], cell)
+        columns.append((c, frags))
+        flagged = [f or a for f, a in zip(filled, anyflag)]
+        table = [_flag_values(sheet, rec, fl) if w else None for rec, fl, w in zip(recs, flags, flagged)]
+        for k, kind in enumerate(FLAG_KINDS):
+            c = sheet.flag_at + k
+            pre = f'<c r="{letters[c]}'
+            xs = [t[k] if t is not None else None for t in table]
+            sk = [s[kind] for s in S]
+            if kind == "text":
+                frags = _texts(pre, xs, refs, sk, blank_if=flagged)
+            else:
+                frags = _numbers(pre, xs, refs, sk, blank_if=flagged)
+            _fill_in(frags, xs, rows, c, [st.task[f][kind] for f in fills], cell)
+            columns.append((c, frags))
+        # a team's extra columns, then the hand-added ones carried from the last master
+        for at, headers, got in ((sheet.extra_at, sheet.extras, [rec.extras for rec in recs]),
+                                 (sheet.carried_at, sheet.carried_headers,
+                                  [sheet.carried.get(master_task_key(rec), {}) for rec in recs]
+                                  if sheet.carried_headers else [])):
+            for i, header in enumerate(headers):
+                c = at + i
+                xs = [g.get(header) for g in got]
+                frags = []
+                for j, x in enumerate(xs):
+                    if x is None and fills[j] is None:
+                        frags.append("")
+                    else:
+                        F = st.task[fills[j]]
+                        cell.at(rows[j]).write_value(rows[j], c, x, F[kind_of(x)])
+                        frags.append(cell.take())
+                columns.append((c, frags))
+        # the source
+        c = sheet.source_at
+        srcs = [rec.source for rec in recs]
+        text_s, int_s = [s["text"] for s in S], [s["int"] for s in S]
+        for k, xs, sk in ((0, [src.file for src in srcs], text_s), (1, [src.sheet for src in srcs], text_s)):
+            frags = _texts(f'<c r="{letters[c + k]}', xs, refs, sk)
+            _fill_in(frags, xs, rows, c + k, [st.task[f]["text"] for f in fills], cell, text=True)
+            columns.append((c + k, frags))
+        xs = [src.row for src in srcs]
+        frags = _numbers(f'<c r="{letters[c + 2]}', xs, refs, int_s)
+        if None in frags:
+            for j, frag in enumerate(frags):
+                if frag is None:
+                    cell.at(rows[j]).write_number(rows[j], c + 2, xs[j], st.task[fills[j]]["int"])
+                    frags[j] = cell.take()
+        columns.append((c + 2, frags))
+
+        # rows as tall as their longest wrapped text
+        opens = []
+        for j, values in enumerate(vals):
+            lines = sheet.lines(said[j], values)
+            if lines > 1:
+                out.set_height(rows[j], row_height(min(lines, 10), said[j] + str(values.get("title") or "")))
+            opens.append(out.row_open(rows[j]))
+        columns.sort(key=lambda cf: cf[0])
+        used = [c for c, frags in columns if any(frags)]
+        lists = [frags for _, frags in columns]
+        xml = "".join([f'<row r="{n}"{o}{cells}</row>' if cells else ""
+                       for n, o, cells in zip(refs, opens, map("".join, zip(*lists)))])
+        out.write_rows(rows[0], rows[-1], xml, used[0] if used else None, used[-1] if used else None)
+
+
+def _fill_in(frags: list[Any], xs: list[Any], rows: Any, c: int, fmts: list[Any], cell: CellXml,
+             text: bool = False) -> None:
+    """The cells a comprehension left (None) written by the row writer's own rules."""
+    if None not in frags:
+        return
+    for j, frag in enumerate(frags):
+        if frag is None:
+            if text:
+                cell.at(rows[j]).write_text(rows[j], c, xs[j], fmts[j])
+            else:
+                cell.at(rows[j]).write_value(rows[j], c, xs[j], fmts[j])
+            frags[j] = cell.take()
+
+
+def _texts(pre: str, xs: list[Any], refs: list[str], styles: list[str],
+           blank_if: list[bool] | None = None) -> list[Any]:
+    """Inline string cells for plain texts; with `blank_if`, None or "" is a blank cell where it
+    is true and no cell where it is false; anything else None (for the row writer's rules)."""
+    if blank_if is None:
+        if all_plain(xs):
+            return [f'{pre}{n}"{s} t="inlineStr"><is><t>{x}</t></is></c>' for x, n, s in zip(xs, refs, styles)]
+        return [f'{pre}{n}"{s} t="inlineStr"><is><t>{x}</t></is></c>' if type(x) is str and x and _plain(x)
+                else None for x, n, s in zip(xs, refs, styles)]
+    texts = [x for x in xs if x]
+    if all_plain(texts) and all(type(x) is str or x is None for x in xs):
+        return [(f'{pre}{n}"{s} t="inlineStr"><is><t>{x}</t></is></c>' if x else
+                 f'{pre}{n}"{s}/>' if b else "") for x, n, s, b in zip(xs, refs, styles, blank_if)]
+    return [(f'{pre}{n}"{s} t="inlineStr"><is><t>{x}</t></is></c>' if type(x) is str and x and _plain(x) else
+             (f'{pre}{n}"{s}/>' if b else "") if x is None or x == "" else None)
+            for x, n, s, b in zip(xs, refs, styles, blank_if)]
+
+
+def _numbers(pre: str, xs: list[Any], refs: list[str], styles: list[str],
+             blank_if: list[bool] | None = None) -> list[Any]:
+    """Number cells for finite floats and ints; with `blank_if`, None is a blank cell where it is
+    true and no cell where it is false; anything else None (for the row writer's rules)."""
+    if blank_if is None:
+        return [f'{pre}{n}"{s}><v>{x:.16G}</v></c>' if type(x) is float and x - x == 0 else
+                f'{pre}{n}"{s}><v>{float(x):.16G}</v></c>' if type(x) is int else None
+                for x, n, s in zip(xs, refs, styles)]
+    return [f'{pre}{n}"{s}><v>{x:.16G}</v></c>' if type(x) is float and x - x == 0 else
+            f'{pre}{n}"{s}><v>{float(x):.16G}</v></c>' if type(x) is int else
+            (f'{pre}{n}"{s}/>' if b else "") if x is None else None
+            for x, n, s, b in zip(xs, refs, styles, blank_if)]
+
+
+def _dates(pre: str, xs: list[Any], refs: list[str], styles: list[str]) -> list[Any]:
+    """Date cells (Excel serials) for `datetime.date` values; anything else None."""
+    serials = {}
+    for x in set(x for x in xs if type(x) is date):
+        serial = float(x.toordinal() - EXCEL_1900)
+        serials[x] = f"{serial + 1 if serial > 59 else serial:.16G}"
+    return [f'{pre}{n}"{s}><v>{serials[x]}</v></c>' if type(x) is date else None
+            for x, n, s in zip(xs, refs, styles)]
 
 
 def write_legend(book: MasterBook, ws: Any, row: int) -> int:
