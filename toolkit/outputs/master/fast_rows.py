@@ -355,8 +355,7 @@ class RowWriter:
         `row_open` and this writer's cell rules); `min_col`/`max_col` the columns they use."""
         self._start(first)
         self.pending.append(xml)
-        if len(self.pending) >= 3 * self.BATCH:
-            self._write_pending()
+        self._write_pending()
         if min_col is not None and (self.min_col is None or min_col < self.min_col):
             self.min_col = min_col
         if max_col is not None and (self.max_col is None or max_col > self.max_col):

@@ -218,6 +218,7 @@ def _plain_row(sheet: _Sheet, out: Any, r: int, view: Any) -> None:
 
 # ---------------------------------------------------------------- column-wise
 
+_STR_OR_NONE = {str, type(None)}
 CHUNK = 1024          # rows built column-wise at a time (each column a list of cell XML)
 
 
@@ -237,6 +238,7 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         refs = [str(r + 1) for r in rows]
         recs = [v.record for v in chunk]
         vals = [rec.values for rec in recs]
+        raws = [rec.raw for rec in recs]
         flags = [v.flags for v in chunk]
         fills = [row_mark(v) for v in chunk]
         S = [styles[f] for f in fills]
@@ -264,16 +266,15 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
             else:
                 frags = _texts(pre, [conv.get(x, x) if type(x) is str else None for x in xs], refs,
                                [s["text"] for s in S])
+            if None in frags and key != "department":    # no value: the raw text, else blank
+                frags = [f if f is not None else
+                         (f'{pre}{n}"{s["text"]}/>' if b else "")
+                         if x is None and ((shown := rw.get(key)) is None or shown == "") else None
+                         for f, x, n, s, b, rw in zip(frags, xs, refs, S, filled, raws)]
             if None in frags:
                 for j, frag in enumerate(frags):
                     if frag is not None:
                         continue
-                    x = xs[j]
-                    if x is None and key != "department":
-                        shown = recs[j].raw.get(key)
-                        if shown is None or shown == "":
-                            frags[j] = f'{pre}{refs[j]}"{S[j]["text"]}/>' if filled[j] else ""
-                            continue
                     fill = fills[j]
                     _schema_cell(sheet, cell.at(rows[j]), rows[j], i, recs[j], st.task[fill], fill)
                     frags[j] = cell.take()
@@ -283,20 +284,19 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         c = sheet.flags_text_at
         pre = f'<c r="{letters[c]}'
         frags = _texts(pre, said, refs, [s["wrap"] for s in S], blank_if=filled)
-        _fill_in(frags, said, rows, c, [st.task[f]["wrap"] for f in fills], cell)
+        _fill_in(frags, said, rows, c, fills, "wrap", st, cell)
         columns.append((c, frags))
         flagged = [f or a for f, a in zip(filled, anyflag)]
-        table = [_flag_values(sheet, rec, fl) if w else None for rec, fl, w in zip(recs, flags, flagged)]
-        for k, kind in enumerate(FLAG_KINDS):
+        for k, xs in enumerate(_flag_columns(sheet, recs, flags, flagged)):
+            kind = FLAG_KINDS[k]
             c = sheet.flag_at + k
             pre = f'<c r="{letters[c]}'
-            xs = [t[k] if t is not None else None for t in table]
             sk = [s[kind] for s in S]
             if kind == "text":
                 frags = _texts(pre, xs, refs, sk, blank_if=flagged)
             else:
                 frags = _numbers(pre, xs, refs, sk, blank_if=flagged)
-            _fill_in(frags, xs, rows, c, [st.task[f][kind] for f in fills], cell)
+            _fill_in(frags, xs, rows, c, fills, kind, st, cell)
             columns.append((c, frags))
         # a team's extra columns, then the hand-added ones carried from the last master
         for at, headers, got in ((sheet.extra_at, sheet.extras, [rec.extras for rec in recs]),
@@ -321,7 +321,7 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         text_s, int_s = [s["text"] for s in S], [s["int"] for s in S]
         for k, xs, sk in ((0, [src.file for src in srcs], text_s), (1, [src.sheet for src in srcs], text_s)):
             frags = _texts(f'<c r="{letters[c + k]}', xs, refs, sk)
-            _fill_in(frags, xs, rows, c + k, [st.task[f]["text"] for f in fills], cell, text=True)
+            _fill_in(frags, xs, rows, c + k, fills, "text", st, cell, text=True)
             columns.append((c + k, frags))
         xs = [src.row for src in srcs]
         frags = _numbers(f'<c r="{letters[c + 2]}', xs, refs, int_s)
@@ -333,12 +333,16 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         columns.append((c + 2, frags))
 
         # rows as tall as their longest wrapped text
-        opens = []
-        for j, values in enumerate(vals):
-            lines = sheet.lines(said[j], values)
-            if lines > 1:
-                out.set_height(rows[j], row_height(min(lines, 10), said[j] + str(values.get("title") or "")))
-            opens.append(out.row_open(rows[j]))
+        lines = [wrapped_lines(x, FLAGS_WIDTH) if x else 1 for x in said]
+        for i, width in sheet.wrap_widths.items():
+            key = KEYS[i]
+            lines = [max(n, wrapped_lines(x, width)) if isinstance(x, str) and len(x) * 2 > width - 2 else n
+                     for n, x in zip(lines, [d.get(key) for d in vals])]
+        for j, n in enumerate(lines):
+            if n > 1:
+                values = vals[j]
+                out.set_height(rows[j], row_height(min(n, 10), said[j] + str(values.get("title") or "")))
+        opens = [out.row_open(r) for r in rows]
         columns.sort(key=lambda cf: cf[0])
         used = [c for c, frags in columns if any(frags)]
         lists = [frags for _, frags in columns]
@@ -347,18 +351,41 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         out.write_rows(rows[0], rows[-1], xml, used[0] if used else None, used[-1] if used else None)
 
 
-def _fill_in(frags: list[Any], xs: list[Any], rows: Any, c: int, fmts: list[Any], cell: CellXml,
-             text: bool = False) -> None:
+def _fill_in(frags: list[Any], xs: list[Any], rows: Any, c: int, fills: list[Any], kind: str, st: Any,
+             cell: CellXml, text: bool = False) -> None:
     """The cells a comprehension left (None) written by the row writer's own rules."""
     if None not in frags:
         return
     for j, frag in enumerate(frags):
         if frag is None:
+            fmt = st.task[fills[j]][kind]
             if text:
-                cell.at(rows[j]).write_text(rows[j], c, xs[j], fmts[j])
+                cell.at(rows[j]).write_text(rows[j], c, xs[j], fmt)
             else:
-                cell.at(rows[j]).write_value(rows[j], c, xs[j], fmts[j])
+                cell.at(rows[j]).write_value(rows[j], c, xs[j], fmt)
             frags[j] = cell.take()
+
+
+def _flag_columns(sheet: _Sheet, recs: list[Any], flags: list[Any], flagged: list[bool]) -> list[list[Any]]:
+    """`_flag_values` of the rows, column by column (None where a row has none)."""
+    lang = sheet.lang
+    overloads = []
+    for f, w in zip(flags, flagged):
+        if w and f.overloaded:
+            ns = f.overloads
+            overloads.append(overload_text(ns[0], lang) if len(ns) == 1 else
+                             "; ".join(overload_text(n, lang) for n in ns))
+        else:
+            overloads.append(None)
+    return [[f.days_late if w and f.overdue else None for f, w in zip(flags, flagged)],
+            [f.days_left if w and f.due_soon else None for f, w in zip(flags, flagged)],
+            [round(f.behind_points, 1) if w and f.behind and f.behind_points is not None else None
+             for f, w in zip(flags, flagged)],
+            overloads,
+            [(", ".join(f.blocked_by) or sheet.blocked_status) if w and f.blocked else None
+             for f, w in zip(flags, flagged)],
+            [issue_text(rec, f.issues, lang) if w and f.data_issue else None
+             for rec, f, w in zip(recs, flags, flagged)]]
 
 
 def _texts(pre: str, xs: list[Any], refs: list[str], styles: list[str],
@@ -371,7 +398,7 @@ def _texts(pre: str, xs: list[Any], refs: list[str], styles: list[str],
         return [f'{pre}{n}"{s} t="inlineStr"><is><t>{x}</t></is></c>' if type(x) is str and x and _plain(x)
                 else None for x, n, s in zip(xs, refs, styles)]
     texts = [x for x in xs if x]
-    if all_plain(texts) and all(type(x) is str or x is None for x in xs):
+    if all_plain(texts) and set(map(type, xs)) <= _STR_OR_NONE:
         return [(f'{pre}{n}"{s} t="inlineStr"><is><t>{x}</t></is></c>' if x else
                  f'{pre}{n}"{s}/>' if b else "") for x, n, s, b in zip(xs, refs, styles, blank_if)]
     return [(f'{pre}{n}"{s} t="inlineStr"><is><t>{x}</t></is></c>' if type(x) is str and x and _plain(x) else
