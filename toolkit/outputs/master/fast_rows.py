@@ -389,6 +389,7 @@ class CellXml(RowWriter):
         super().__init__(rows.ws)
         self.styles = rows.styles
         self.letters = rows.letters
+        self.max_col = -1
 
     def at(self, row: int) -> CellXml:
         self.row = row
@@ -400,11 +401,16 @@ class CellXml(RowWriter):
         self.at(row)
 
     def take(self) -> str:
+        """The cells written since `at`, in column order (the last write of a cell wins);
+        `max_col` is the last column they use (-1 for none)."""
         cells = self.cells
         self.cells = []
         if len(cells) == 1:
+            self.max_col = cells[0][0]
             return cells[0][1]
-        return "".join(xml for _, xml in sorted(dict(cells).items()))
+        ordered = sorted(dict(cells).items())
+        self.max_col = ordered[-1][0] if ordered else -1
+        return "".join(xml for _, xml in ordered)
 
     def close(self) -> None:
         raise TypeError("CellXml writes nothing")

@@ -13,11 +13,13 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from xlsxwriter.utility import xl_col_to_name
+
 from ...present.marks import row_mark
 from ...present.palette import FILL_ORDER, FILLS, GREEN, HEADER_FILL, LINES, RAG_FILLS
 from ...schema import MILESTONES, TASKS
 from .book import DATE_FORMAT, MasterBook, row_height, wrapped_lines, write_value
-from .fast_rows import row_writer
+from .fast_rows import EXCEL_1900, RowWriter, _plain, all_plain, row_writer
 
 MAX_WEEKS = 40                # weeks shown; a longer plan shows the weeks around the as-of date
 WEEKS_BEFORE = 12             # … starting this many weeks before the as-of week
@@ -137,18 +139,7 @@ def write_timeline(book: MasterBook) -> None:
 
     # formats of a bar in each week column (the as-of column has its border), made once per colour
     now_index = week_index_of(weeks, now)
-    bars: dict[str, list[Any]] = {}
-
-    def bar_formats(colour: str) -> list[Any]:
-        if colour not in bars:
-            bars[colour] = [fmt(colour, now=i == now_index) for i in range(len(weeks))]
-        return bars[colour]
-
-    def week_index(day: date) -> int:
-        return week_index_of(weeks, monday(day))
-
-    overrun = [fmt(LINES["overdue"], now=i == now_index, pattern=13) for i in range(len(weeks))]
-    now_only = fmt(now=True)
+    rows = _TaskRows(book, ws, fmt, weeks, now_index)
 
     row = 0
     for project in projects:
@@ -163,34 +154,12 @@ def write_timeline(book: MasterBook) -> None:
         views = sorted(tasks_of.get(project, []), key=lambda v: (_day(v.record.values.get("start")),
                                                                  _day(v.record.values.get("due"))))
         out = row_writer(ws)    # the bars' cells as row XML (fast_rows): same cells, a fraction of the time
-        for view in views:
-            row += 1
-            values, flags = view.record.values, view.flags
-            mark = row_mark(view)
-            bar = FILLS.get(mark or "", BAR)
-            title = str(values.get("title") or "")
-            lines = wrapped_lines(title, WIDTHS[1] * FONT_SCALE)
-            if lines > 1:
-                ws.set_row(row, row_height(min(lines, 3), title))
-            out.write_value(row, 0, values.get("id"), fmt())
-            out.write_value(row, 1, title, fmt(wrap=True))
-            out.write_value(row, 2, values.get("owner"), fmt())
-            out.write_value(row, 3, values.get("due"), fmt(kind="date", colour=LINES["overdue"] if flags.overdue else None,
-                                                        bold=flags.overdue))
-            start, due = values.get("start"), values.get("due")
-            covered = False
-            if isinstance(start, date) and isinstance(due, date) and start <= due:
-                formats = bar_formats(bar)
-                last = min(week_index(due), len(weeks) - 1)
-                for i in range(max(week_index(start), 0), last + 1):
-                    out.write_blank(row, first_col + i, None, formats[i])
-                    covered |= i == now_index
-            if flags.overdue and isinstance(due, date):
-                for i in range(max(week_index(due) + 1, 0), min(now_index, len(weeks) - 1) + 1):
-                    out.write_blank(row, first_col + i, None, overrun[i])
-                    covered |= i == now_index
-            if not covered and 0 <= now_index < len(weeks):
-                out.write_blank(row, first_col + now_index, None, now_only)
+        if isinstance(out, RowWriter):
+            rows.fast(out, row + 1, views)
+        else:
+            for i, view in enumerate(views, start=row + 1):
+                rows.plain(out, i, view)
+        row += len(views)
         out.close()
 
         for ms in sorted(milestones_of.get(project, []), key=lambda m: _day(m.record.values.get("due"))):
@@ -209,6 +178,172 @@ def write_timeline(book: MasterBook) -> None:
 
     last = _legend(book, ws, fmt, row + 2)
     book.print_setup(ws, widths, last_row=last, id_columns=2)
+
+
+class _TaskRows:
+    """A task's row of the Timeline: ID, task, owner, due, then its bar across the week columns."""
+
+    def __init__(self, book: MasterBook, ws: Any, fmt: _Formats, weeks: list[date], now_index: int):
+        self.ws, self.fmt, self.weeks, self.now_index = ws, fmt, weeks, now_index
+        self.first_col = len(WIDTHS)
+        self.first_day = weeks[0].toordinal() if weeks else 0
+        self.bars: dict[str, list[Any]] = {}
+        self.plain_fmt, self.wrap = fmt(), fmt(wrap=True)
+        self.due_fmt = {False: fmt(kind="date"), True: fmt(kind="date", colour=LINES["overdue"], bold=True)}
+        self.overrun = [fmt(LINES["overdue"], now=i == now_index, pattern=13) for i in range(len(weeks))]
+        self.now_only = fmt(now=True)
+        # every format the task rows use, numbered now in one order: the rows may be written
+        # cell by cell or column-wise, the numbers are the same
+        marks = {row_mark(v) for v in book.analysis.tasks}
+        for colour in dict.fromkeys(FILLS.get(m or "", BAR) for m in (None, *FILL_ORDER) if m in marks):
+            self.bar_formats(colour)
+        for f in (self.plain_fmt, self.wrap, *self.due_fmt.values(), *self.overrun, self.now_only,
+                  *(f for formats in self.bars.values() for f in formats)):
+            f._get_xf_index()
+        self.templates: dict[str, tuple[str, list[int]]] = {}
+
+    def bar_formats(self, colour: str) -> list[Any]:
+        if colour not in self.bars:
+            self.bars[colour] = [self.fmt(colour, now=i == self.now_index) for i in range(len(self.weeks))]
+        return self.bars[colour]
+
+    def week_index(self, day: date) -> int:
+        return week_index_of(self.weeks, monday(day))
+
+    def plain(self, out: Any, row: int, view: Any) -> None:
+        """One task's row, cell by cell through a row writer (the reference for `fast`)."""
+        ws, weeks, now_index, first_col = self.ws, self.weeks, self.now_index, self.first_col
+        values, flags = view.record.values, view.flags
+        mark = row_mark(view)
+        bar = FILLS.get(mark or "", BAR)
+        title = str(values.get("title") or "")
+        lines = wrapped_lines(title, WIDTHS[1] * FONT_SCALE)
+        if lines > 1:
+            ws.set_row(row, row_height(min(lines, 3), title))
+        out.write_value(row, 0, values.get("id"), self.fmt())
+        out.write_value(row, 1, title, self.fmt(wrap=True))
+        out.write_value(row, 2, values.get("owner"), self.fmt())
+        out.write_value(row, 3, values.get("due"), self.fmt(kind="date", colour=LINES["overdue"] if flags.overdue
+                                                             else None, bold=flags.overdue))
+        start, due = values.get("start"), values.get("due")
+        covered = False
+        if isinstance(start, date) and isinstance(due, date) and start <= due:
+            formats = self.bar_formats(bar)
+            last = min(self.week_index(due), len(weeks) - 1)
+            for i in range(max(self.week_index(start), 0), last + 1):
+                out.write_blank(row, first_col + i, None, formats[i])
+                covered |= i == now_index
+        if flags.overdue and isinstance(due, date):
+            for i in range(max(self.week_index(due) + 1, 0), min(now_index, len(weeks) - 1) + 1):
+                out.write_blank(row, first_col + i, None, self.overrun[i])
+                covered |= i == now_index
+        if not covered and 0 <= now_index < len(weeks):
+            out.write_blank(row, first_col + now_index, None, self.now_only)
+
+    def _template(self, key: str, formats: list[Any], out: RowWriter) -> tuple[str, list[int]]:
+        """Blank cells in every week column with `formats`, "\x00" for the row number, and where
+        each cell starts: a row's run of weeks is a slice of it."""
+        found = self.templates.get(key)
+        if found is None:
+            cells = [f'<c r="{xl_col_to_name(self.first_col + i)}\x00"{out.style(f)}/>' for i, f in enumerate(formats)]
+            starts = [0]
+            for c in cells:
+                starts.append(starts[-1] + len(c))
+            found = self.templates[key] = ("".join(cells), starts)
+        return found
+
+    def fast(self, out: RowWriter, first: int, views: list[Any]) -> None:
+        """The rows `plain` writes for `views` from row `first` on, built as XML: the first four
+        cells column-wise, a bar as a slice of a prepared run of cells. A row with a value of
+        another kind than text, date or none is written by `plain` (through `CellXml`)."""
+        if not views:
+            return
+        ws, weeks, now_index, first_col = self.ws, self.weeks, self.now_index, self.first_col
+        nweeks = len(weeks)
+        rows = range(first, first + len(views))
+        refs = [str(r + 1) for r in rows]
+        vals = [v.record.values for v in views]
+        flags = [v.flags for v in views]
+        ids = [d.get("id") for d in vals]
+        titles = [str(d.get("title") or "") for d in vals]
+        owners = [d.get("owner") for d in vals]
+        starts = [d.get("start") for d in vals]
+        dues = [d.get("due") for d in vals]
+        late = [f.overdue for f in flags]
+        s_plain, s_wrap = out.style(self.plain_fmt), out.style(self.wrap)
+        s_due = {k: out.style(f) for k, f in self.due_fmt.items()}
+        texts = _cells("A", ids, refs, s_plain)
+        names = _cells("B", titles, refs, s_wrap)
+        whos = _cells("C", owners, refs, s_plain)
+        serials: dict[date, str] = {}
+        for d in set(d for d in dues if type(d) is date):
+            serial = float(d.toordinal() - EXCEL_1900)
+            serials[d] = f"{serial + 1 if serial > 59 else serial:.16G}"
+        due_cells = [f'<c r="D{n}"{s_due[bool(x)]}><v>{serials[d]}</v></c>' if type(d) is date
+                     else f'<c r="D{n}"{s_due[bool(x)]}/>' if d is None else None
+                     for d, n, x in zip(dues, refs, late)]
+        index: dict[date, int] = {}
+        for d in set(d for d in (*starts, *dues) if type(d) is date):
+            index[d] = (d.toordinal() - d.weekday() - self.first_day) // 7
+        over_tpl, over_at = self._template("overrun", self.overrun, out)
+        now_cell = (f'<c r="{xl_col_to_name(first_col + now_index)}\x00"{out.style(self.now_only)}/>'
+                    if 0 <= now_index < nweeks else "")
+        cell = out.cell_xml()
+        parts = []
+        max_col = 3
+        for j, view in enumerate(views):
+            n = refs[j]
+            title = titles[j]
+            if len(title) * 2 > WIDTHS[1] * FONT_SCALE - 0.8 or "\n" in title:
+                lines = wrapped_lines(title, WIDTHS[1] * FONT_SCALE)
+                if lines > 1:
+                    out.set_height(rows[j], row_height(min(lines, 3), title))
+            head = (texts[j], names[j], whos[j], due_cells[j])
+            start, due = starts[j], dues[j]
+            if None in head or not (type(start) is date or start is None) or not (type(due) is date or due is None):
+                self.plain(cell.at(rows[j]), rows[j], view)
+                row_cells = cell.take()
+                last_col = cell.max_col
+            else:
+                week = ""
+                hi = -1
+                covered = False
+                if start is not None and due is not None and start <= due:
+                    lo, hi = max(index[start], 0), min(index[due], nweeks - 1)
+                    if lo <= hi:
+                        mark = row_mark(view)
+                        bar = FILLS.get(mark or "", BAR)
+                        tpl, at = self.templates.get(bar) or self._template(bar, self.bar_formats(bar), out)
+                        week = tpl[at[lo]:at[hi + 1]]
+                        covered = lo <= now_index <= hi
+                    else:
+                        hi = -1
+                if late[j] and due is not None:
+                    lo2, hi2 = max(index[due] + 1, 0), min(now_index, nweeks - 1)
+                    if lo2 <= hi2:
+                        week += over_tpl[over_at[lo2]:over_at[hi2 + 1]]
+                        covered = covered or lo2 <= now_index <= hi2
+                        hi = hi2
+                if not covered and now_cell:
+                    if hi < now_index:
+                        week += now_cell
+                        hi = now_index
+                    else:
+                        week = now_cell + week
+                row_cells = "".join(head) + week.replace("\x00", n)
+                last_col = first_col + hi if hi >= 0 else 3
+            if last_col > max_col:
+                max_col = last_col
+            parts.append(f'<row r="{n}"{out.row_open(rows[j])}{row_cells}</row>' if row_cells else "")
+        out.write_rows(rows[0], rows[-1], "".join(parts), 0, max_col)
+
+
+def _cells(letter: str, xs: list[Any], refs: list[str], style: str) -> list[Any]:
+    """`write_value(x, fmt)` of plain texts and nothing (a blank cell); None for anything else."""
+    if all_plain(xs):
+        return [f'<c r="{letter}{n}"{style} t="inlineStr"><is><t>{x}</t></is></c>' for x, n in zip(xs, refs)]
+    return [f'<c r="{letter}{n}"{style} t="inlineStr"><is><t>{x}</t></is></c>' if type(x) is str and x and _plain(x)
+            else f'<c r="{letter}{n}"{style}/>' if x is None or x == "" else None for x, n in zip(xs, refs)]
 
 
 def _legend(book: MasterBook, ws: Any, fmt: Any, row: int) -> int:
