@@ -252,14 +252,21 @@ class _TaskRows:
             found = self.templates[key] = ("".join(cells), starts)
         return found
 
+    CHUNK = 2048
+
     def fast(self, out: RowWriter, first: int, views: list[Any]) -> None:
+        """`_fast` a chunk of rows at a time."""
+        for start in range(0, len(views), self.CHUNK):
+            self._fast(out, first + start, views[start:start + self.CHUNK])
+
+    def _fast(self, out: RowWriter, first: int, views: list[Any]) -> None:
         """The rows `plain` writes for `views` from row `first` on, built as XML: the first four
         cells column-wise, a bar as a slice of a prepared run of cells. A row with a value of
         another kind than text, date or none is written by `plain` (through `CellXml`)."""
         if not views:
             return
-        ws, weeks, now_index, first_col = self.ws, self.weeks, self.now_index, self.first_col
-        nweeks = len(weeks)
+        now_index, first_col = self.now_index, self.first_col
+        nweeks = len(self.weeks)
         rows = range(first, first + len(views))
         refs = [str(r + 1) for r in rows]
         vals = [v.record.values for v in views]
@@ -289,52 +296,60 @@ class _TaskRows:
         now_cell = (f'<c r="{xl_col_to_name(first_col + now_index)}\x00"{out.style(self.now_only)}/>'
                     if 0 <= now_index < nweeks else "")
         cell = out.cell_xml()
+        usable = WIDTHS[1] * FONT_SCALE - 0.8
+        for j in [j for j, t in enumerate(titles) if len(t) * 2 > usable or "\n" in t]:
+            lines = wrapped_lines(titles[j], WIDTHS[1] * FONT_SCALE)
+            if lines > 1:
+                out.set_height(rows[j], row_height(min(lines, 3), titles[j]))
+        plain = {j for j, (a, b, c, d) in enumerate(zip(texts, names, whos, due_cells))
+                 if a is None or b is None or c is None or d is None}
+        plain.update(j for j, (st, du) in enumerate(zip(starts, dues))
+                     if not (type(st) is date or st is None) or not (type(du) is date or du is None))
+        heads = None if plain else list(map("".join, zip(texts, names, whos, due_cells)))
+        lows = [index[st] if type(st) is date else None for st in starts]
+        highs = [index[du] if type(du) is date else None for du in dues]
+        colours = [FILLS.get(row_mark(v) or "", BAR) for v in views]
+        templates = self.templates
         parts = []
         max_col = 3
-        for j, view in enumerate(views):
-            n = refs[j]
-            title = titles[j]
-            if len(title) * 2 > WIDTHS[1] * FONT_SCALE - 0.8 or "\n" in title:
-                lines = wrapped_lines(title, WIDTHS[1] * FONT_SCALE)
-                if lines > 1:
-                    out.set_height(rows[j], row_height(min(lines, 3), title))
-            head = (texts[j], names[j], whos[j], due_cells[j])
-            start, due = starts[j], dues[j]
-            if None in head or not (type(start) is date or start is None) or not (type(due) is date or due is None):
-                self.plain(cell.at(rows[j]), rows[j], view)
+        last_week = nweeks - 1
+        for j, n in enumerate(refs):
+            if j in plain:
+                self.plain(cell.at(rows[j]), rows[j], views[j])
                 row_cells = cell.take()
-                last_col = cell.max_col
-            else:
-                week = ""
-                hi = -1
-                covered = False
-                if start is not None and due is not None and start <= due:
-                    lo, hi = max(index[start], 0), min(index[due], nweeks - 1)
-                    if lo <= hi:
-                        mark = row_mark(view)
-                        bar = FILLS.get(mark or "", BAR)
-                        tpl, at = self.templates.get(bar) or self._template(bar, self.bar_formats(bar), out)
-                        week = tpl[at[lo]:at[hi + 1]]
-                        covered = lo <= now_index <= hi
-                    else:
-                        hi = -1
-                if late[j] and due is not None:
-                    lo2, hi2 = max(index[due] + 1, 0), min(now_index, nweeks - 1)
-                    if lo2 <= hi2:
-                        week += over_tpl[over_at[lo2]:over_at[hi2 + 1]]
-                        covered = covered or lo2 <= now_index <= hi2
-                        hi = hi2
-                if not covered and now_cell:
-                    if hi < now_index:
-                        week += now_cell
-                        hi = now_index
-                    else:
-                        week = now_cell + week
-                row_cells = "".join(head) + week.replace("\x00", n)
-                last_col = first_col + hi if hi >= 0 else 3
-            if last_col > max_col:
-                max_col = last_col
-            parts.append(f'<row r="{n}"{out.row_open(rows[j])}{row_cells}</row>' if row_cells else "")
+                if cell.max_col > max_col:
+                    max_col = cell.max_col
+                parts.append(f'<row r="{n}"{out.row_open(rows[j])}{row_cells}</row>' if row_cells else "")
+                continue
+            week = ""
+            hi = -1
+            covered = False
+            lo, due_at = lows[j], highs[j]
+            if lo is not None and due_at is not None and starts[j] <= dues[j]:
+                lo, hi = max(lo, 0), min(due_at, last_week)
+                if lo <= hi:
+                    colour = colours[j]
+                    tpl, at = templates.get(colour) or self._template(colour, self.bar_formats(colour), out)
+                    week = tpl[at[lo]:at[hi + 1]]
+                    covered = lo <= now_index <= hi
+                else:
+                    hi = -1
+            if due_at is not None and late[j]:
+                lo2, hi2 = max(due_at + 1, 0), min(now_index, last_week)
+                if lo2 <= hi2:
+                    week += over_tpl[over_at[lo2]:over_at[hi2 + 1]]
+                    covered = covered or lo2 <= now_index <= hi2
+                    hi = hi2
+            if not covered and now_cell:
+                if hi < now_index:
+                    week += now_cell
+                    hi = now_index
+                else:
+                    week = now_cell + week
+            if hi >= 0 and first_col + hi > max_col:
+                max_col = first_col + hi
+            head = heads[j] if heads is not None else "".join((texts[j], names[j], whos[j], due_cells[j]))
+            parts.append(f'<row r="{n}"{out.row_open(rows[j])}{head}{week.replace(chr(0), n)}</row>')
         out.write_rows(rows[0], rows[-1], "".join(parts), 0, max_col)
 
 
