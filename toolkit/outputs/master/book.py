@@ -27,6 +27,7 @@ from ...inputs.previous_master import SOURCE_COLUMNS
 from ...errors import Finding
 from ...model import Record
 from ...present.labels import fmt_number, rag_label, record_values
+from ...present.marks import row_mark
 from ...present.palette import (
     FAR_OVER_RATIO,
     FILL_ORDER,
@@ -282,6 +283,25 @@ class MasterBook:
             ws.hide_gridlines(0)
         sheet = ws.get_name().replace("&", "&&")
         ws.set_footer(self.t("print.footer", sheet=sheet, as_of=self.as_of.isoformat()), {"margin": 0.2})
+
+    def task_marks(self) -> list[str | None]:
+        """`row_mark` of every task, in the tasks' order (computed once for all sheets)."""
+        marks = getattr(self, "_marks", None)
+        if marks is None or len(marks) != len(self.analysis.tasks):
+            marks = self._marks = [row_mark(v) for v in self.analysis.tasks]
+        return marks
+
+    def task_values(self) -> dict[str, tuple]:
+        """Every task's value of each schema column, column by column in the tasks' order (read
+        once for all sheets: reading 100 000 records is mostly waiting for memory)."""
+        found = getattr(self, "_task_values", None)
+        if found is None or len(next(iter(found.values()), ())) != len(self.analysis.tasks):
+            from ...schema import TASKS
+            from .fast_rows import columns
+
+            keys = tuple(c.key for c in TASKS.columns)
+            found = self._task_values = dict(zip(keys, columns([v.record.values for v in self.analysis.tasks], keys)))
+        return found
 
     def t(self, key: str, **params: Any) -> str:
         return i18n.text(key, self.lang, **params)

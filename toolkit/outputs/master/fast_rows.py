@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import math
+import operator
 import re
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -81,7 +82,20 @@ def all_plain(texts: list[Any]) -> bool:
     if b"_" in joined and _X_ESCAPE.search(joined) is not None:
         return False
     return ((len(joined) <= _STRMAX_HALF or max(map(len, texts)) <= _STRMAX_HALF)
-            and list(map(str.strip, texts)) == texts)
+            and all(map(str.__eq__, map(str.strip, texts), texts)))
+
+
+def columns(dicts: list[dict], keys: tuple[str, ...]) -> list[Any]:
+    """`[[d.get(k) for d in dicts] for k in keys]`, as tuples, in one pass when every dict has
+    every key (the common case), else key by key."""
+    if not dicts:
+        return [() for _ in keys]
+    try:
+        if len(keys) == 1:
+            return [tuple(map(operator.itemgetter(keys[0]), dicts))]
+        return list(zip(*map(operator.itemgetter(*keys), dicts)))
+    except (KeyError, TypeError):
+        return [tuple([d.get(k) for d in dicts]) for k in keys]
 
 
 def _version() -> tuple[int, ...]:

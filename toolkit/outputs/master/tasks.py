@@ -21,6 +21,7 @@ from ...present.palette import FILL_ORDER, FILLS, LINES
 from ...schema import TASKS, ColType
 from .book import MasterBook, row_height, wrapped_lines
 from .fast_rows import EXCEL_1900, CellXml, RowWriter, _plain, all_plain, row_writer
+from .fast_rows import columns as value_columns
 
 FLAGS_AFTER = "status"        # the Flags column follows Status, so a coloured row says why at once
 FROZEN_COLUMNS = 3            # ID, Project and Task stay in view when scrolling right
@@ -232,6 +233,9 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
     ncols = sheet.source_at + 3
     letters = [xl_col_to_name(c) for c in range(ncols)]
     wrap_at = set(sheet.wrap_widths)
+    whole = views is sheet.book.analysis.tasks
+    marks = sheet.book.task_marks() if whole else [row_mark(v) for v in views]
+    every = sheet.book.task_values() if whole else None
     for start in range(0, len(views), CHUNK):
         chunk = views[start:start + CHUNK]
         rows = range(start + 1, start + 1 + len(chunk))
@@ -240,17 +244,19 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         vals = [rec.values for rec in recs]
         raws = [rec.raw for rec in recs]
         flags = [v.flags for v in chunk]
-        fills = [row_mark(v) for v in chunk]
+        fills = marks[start:start + CHUNK]
         S = [styles[f] for f in fills]
         filled = [f is not None for f in fills]
         anyflag = [f.any for f in flags]
         said = [flag_text(f, lang) if a else "" for f, a in zip(flags, anyflag)]
 
         columns: list[tuple[int, list[str]]] = []
+        table = ([every[key][start:start + CHUNK] for key, _, _ in sheet.plan] if every is not None
+                 else value_columns(vals, tuple(key for key, _, _ in sheet.plan)))
         for i, (key, kind, conv) in enumerate(sheet.plan):
             c = sheet.positions[i]
             pre = f'<c r="{letters[c]}'
-            xs = [d.get(key) for d in vals]
+            xs = table[i]
             if conv is None and kind == "date":
                 frags = _dates(pre, xs, refs, [s["date"] for s in S])
             elif conv is None and kind == "number":
@@ -335,9 +341,8 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         # rows as tall as their longest wrapped text
         lines = [wrapped_lines(x, FLAGS_WIDTH) if x else 1 for x in said]
         for i, width in sheet.wrap_widths.items():
-            key = KEYS[i]
             lines = [max(n, wrapped_lines(x, width)) if isinstance(x, str) and len(x) * 2 > width - 2 else n
-                     for n, x in zip(lines, [d.get(key) for d in vals])]
+                     for n, x in zip(lines, table[i])]
         for j, n in enumerate(lines):
             if n > 1:
                 values = vals[j]

@@ -36,9 +36,14 @@ def monday(day: date) -> date:
 
 def week_range(book: MasterBook) -> list[date]:
     """The Mondays shown: from the earliest start to the latest due (or the as-of week)."""
-    days = [book.as_of]
-    for view in book.analysis.tasks:
-        days += [d for d in (view.record.values.get("start"), view.record.values.get("due")) if isinstance(d, date)]
+    got = book.task_values()
+    try:
+        days = [book.as_of, *(d for d in set(got["start"]) | set(got["due"]) if isinstance(d, date))]
+    except TypeError:           # a value that is not hashable
+        days = [book.as_of]
+        for view in book.analysis.tasks:
+            days += [d for d in (view.record.values.get("start"), view.record.values.get("due"))
+                     if isinstance(d, date)]
     for ms in book.analysis.milestones:
         due = ms.record.values.get("due")
         if isinstance(due, date):
@@ -116,9 +121,13 @@ def write_timeline(book: MasterBook) -> None:
         write_value(ws, 0, c, f"W{w.isocalendar()[1]:02d}\n{w:%m-%d}", now_head if w == now else week_head)
     ws.freeze_panes(1, 2)
 
-    tasks_of: dict[str, list] = defaultdict(list)
-    for view in book.analysis.tasks:
-        tasks_of[str(view.record.values.get("project") or "—").strip()].append(view)
+    # each task's values read once, in the tasks' order; the rows below pick them by position
+    tasks = book.analysis.tasks
+    rows = _TaskRows(book, ws, fmt, weeks, week_index_of(weeks, now))
+    tasks_of: dict[str, list[int]] = defaultdict(list)
+    for i, project in enumerate(rows.projects):
+        tasks_of[str(project or "—").strip()].append(i)
+    order = _start_due_order(rows.starts, rows.dues)
     milestones_of: dict[str, list] = defaultdict(list)
     for ms in book.analysis.milestones:
         milestones_of[str(ms.record.values.get("project") or "—").strip()].append(ms)
@@ -137,10 +146,6 @@ def write_timeline(book: MasterBook) -> None:
             elif cell is not None:
                 ws.write_blank(row, c, None, cell)
 
-    # formats of a bar in each week column (the as-of column has its border), made once per colour
-    now_index = week_index_of(weeks, now)
-    rows = _TaskRows(book, ws, fmt, weeks, now_index)
-
     row = 0
     for project in projects:
         row += 1
@@ -151,15 +156,14 @@ def write_timeline(book: MasterBook) -> None:
         write_value(ws, row, 0, title, fmt(fill, bold=True))
         week_cells(row, {w: fmt(fill, now=w == now) for w in weeks} if fill else {})
 
-        views = sorted(tasks_of.get(project, []), key=lambda v: (_day(v.record.values.get("start")),
-                                                                 _day(v.record.values.get("due"))))
+        picked = sorted(tasks_of.get(project, []), key=order.__getitem__)     # by start, then due
         out = row_writer(ws)    # the bars' cells as row XML (fast_rows): same cells, a fraction of the time
         if isinstance(out, RowWriter):
-            rows.fast(out, row + 1, views)
+            rows.fast(out, row + 1, picked)
         else:
-            for i, view in enumerate(views, start=row + 1):
-                rows.plain(out, i, view)
-        row += len(views)
+            for i, k in enumerate(picked, start=row + 1):
+                rows.plain(out, i, tasks[k])
+        row += len(picked)
         out.close()
 
         for ms in sorted(milestones_of.get(project, []), key=lambda m: _day(m.record.values.get("due"))):
@@ -192,9 +196,16 @@ class _TaskRows:
         self.due_fmt = {False: fmt(kind="date"), True: fmt(kind="date", colour=LINES["overdue"], bold=True)}
         self.overrun = [fmt(LINES["overdue"], now=i == now_index, pattern=13) for i in range(len(weeks))]
         self.now_only = fmt(now=True)
+        self.tasks = book.analysis.tasks
+        self.marks = book.task_marks()
+        self.colours = [FILLS.get(m or "", BAR) for m in self.marks]
+        got = book.task_values()
+        self.projects, self.ids, self.titles, self.owners, self.starts, self.dues = (
+            got[k] for k in ("project", "id", "title", "owner", "start", "due"))
+        self.late = [v.flags.overdue for v in self.tasks]
         # every format the task rows use, numbered now in one order: the rows may be written
         # cell by cell or column-wise, the numbers are the same
-        marks = {row_mark(v) for v in book.analysis.tasks}
+        marks = set(self.marks)
         for colour in dict.fromkeys(FILLS.get(m or "", BAR) for m in (None, *FILL_ORDER) if m in marks):
             self.bar_formats(colour)
         for f in (self.plain_fmt, self.wrap, *self.due_fmt.values(), *self.overrun, self.now_only,
@@ -254,29 +265,28 @@ class _TaskRows:
 
     CHUNK = 2048
 
-    def fast(self, out: RowWriter, first: int, views: list[Any]) -> None:
-        """`_fast` a chunk of rows at a time."""
-        for start in range(0, len(views), self.CHUNK):
-            self._fast(out, first + start, views[start:start + self.CHUNK])
+    def fast(self, out: RowWriter, first: int, picked: list[int]) -> None:
+        """`_fast` a chunk of rows at a time: the tasks at positions `picked`, from row `first` on."""
+        for start in range(0, len(picked), self.CHUNK):
+            self._fast(out, first + start, picked[start:start + self.CHUNK])
 
-    def _fast(self, out: RowWriter, first: int, views: list[Any]) -> None:
+    def _fast(self, out: RowWriter, first: int, picked: list[int]) -> None:
         """The rows `plain` writes for `views` from row `first` on, built as XML: the first four
         cells column-wise, a bar as a slice of a prepared run of cells. A row with a value of
         another kind than text, date or none is written by `plain` (through `CellXml`)."""
-        if not views:
+        if not picked:
             return
         now_index, first_col = self.now_index, self.first_col
         nweeks = len(self.weeks)
-        rows = range(first, first + len(views))
+        rows = range(first, first + len(picked))
         refs = [str(r + 1) for r in rows]
-        vals = [v.record.values for v in views]
-        flags = [v.flags for v in views]
-        ids = [d.get("id") for d in vals]
-        titles = [str(d.get("title") or "") for d in vals]
-        owners = [d.get("owner") for d in vals]
-        starts = [d.get("start") for d in vals]
-        dues = [d.get("due") for d in vals]
-        late = [f.overdue for f in flags]
+        ids = [self.ids[k] for k in picked]
+        titles = [str(self.titles[k] or "") for k in picked]
+        owners = [self.owners[k] for k in picked]
+        starts = [self.starts[k] for k in picked]
+        dues = [self.dues[k] for k in picked]
+        late = [self.late[k] for k in picked]
+        colours = [self.colours[k] for k in picked]
         s_plain, s_wrap = out.style(self.plain_fmt), out.style(self.wrap)
         s_due = {k: out.style(f) for k, f in self.due_fmt.items()}
         texts = _cells("A", ids, refs, s_plain)
@@ -308,14 +318,13 @@ class _TaskRows:
         heads = None if plain else list(map("".join, zip(texts, names, whos, due_cells)))
         lows = [index[st] if type(st) is date else None for st in starts]
         highs = [index[du] if type(du) is date else None for du in dues]
-        colours = [FILLS.get(row_mark(v) or "", BAR) for v in views]
         templates = self.templates
         parts = []
         max_col = 3
         last_week = nweeks - 1
         for j, n in enumerate(refs):
             if j in plain:
-                self.plain(cell.at(rows[j]), rows[j], views[j])
+                self.plain(cell.at(rows[j]), rows[j], self.tasks[picked[j]])
                 row_cells = cell.take()
                 if cell.max_col > max_col:
                     max_col = cell.max_col
@@ -378,6 +387,20 @@ def _legend(book: MasterBook, ws: Any, fmt: Any, row: int) -> int:
         ws.write_blank(row, 0, None, fmt(fill, pattern=pattern))
         write_value(ws, row, 1, label, fmt(wrap=True))
     return row
+
+
+def _start_due_order(starts: tuple, dues: tuple) -> list[Any]:
+    """Sort keys of tasks by (start, due), a task without a date last: `(_day(start), _day(due))`,
+    as one number per task when every date is a plain `date` (a faster sort, the same order)."""
+    days = set(starts) | set(dues)
+    if all(type(d) is date or not isinstance(d, date) for d in days):
+        ordinal = {d: d.toordinal() if type(d) is date else _LAST for d in days}
+        return [ordinal[s] * _SPAN + ordinal[d] for s, d in zip(starts, dues)]
+    return [(_day(start), _day(due)) for start, due in zip(starts, dues)]
+
+
+_LAST = date.max.toordinal()
+_SPAN = _LAST + 1
 
 
 def _day(value: Any) -> date:
