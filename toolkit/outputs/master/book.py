@@ -75,6 +75,8 @@ def text_width(value: str) -> float:
 _SHAPE = str.maketrans({chr(i): ("D" if chr(i).isdigit() or chr(i).isupper() else
                                  chr(i) if chr(i) in " \n" else "x") for i in range(128)})
 
+_SHAPE_BYTES = bytes(ord(chr(i).translate(_SHAPE)) if i < 128 else i for i in range(256))
+
 
 def wrapped_lines(value: str, width: float) -> int:
     """Lines `value` takes when wrapped in a column `width` units wide (words do not break)."""
@@ -83,7 +85,13 @@ def wrapped_lines(value: str, width: float) -> int:
         return 1                     # fits even if every character were wide
     if len(value) <= usable and value.isascii() and "\n" not in value:
         return 1                     # an ASCII character is at most one unit wide
-    return _shape_lines(value.translate(_SHAPE), usable)
+    if value.isascii():
+        return _shape_lines(value.translate(_SHAPE), usable)
+    try:                             # the same map on the UTF-8 bytes (a C loop): other characters kept
+        shape = value.encode().translate(_SHAPE_BYTES).decode()
+    except UnicodeError:             # a lone surrogate
+        shape = value.translate(_SHAPE)
+    return _shape_lines(shape, usable)
 
 
 @functools.lru_cache(maxsize=1 << 15)
@@ -117,7 +125,9 @@ def _wide(ch: str) -> bool:
 
 def has_wide(text: str) -> bool:
     """True when `text` has a wide (CJK) character."""
-    return not text.isascii() and any(map(_wide, set(_NOT_ASCII.findall(text))))
+    if text.isascii() or len(text.encode("latin-1", "ignore")) == len(text):
+        return False                 # no character past U+00FF: none is wide
+    return any(map(_wide, set(_NOT_ASCII.findall(text))))
 
 
 def row_height(lines: int, text: str = "") -> float:
