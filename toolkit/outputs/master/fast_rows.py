@@ -490,6 +490,22 @@ def write_value(out: Any, row: int, col: int, value: Any, fmt: Any = None) -> No
 
 DEFLATE_LEVEL = 1   # zlib level of the master's parts: 1 is ~2× faster than the default 6, file ~15 % bigger
 
+try:                # ISA-L's deflate: 3× faster than zlib's level 1 on the master, and a smaller file (issue 7)
+    from isal import isal_zlib as _deflate
+except ImportError:  # pragma: no cover - isal is a dependency; zlib does the same job slower
+    _deflate = None
+
+
+def _compressor(plain: Any) -> Any:
+    """`zipfile._get_compressor`, deflating with ISA-L at `DEFLATE_LEVEL` (raw deflate, as zlib's)."""
+    import zipfile
+
+    def get(compress_type: int, compresslevel: int | None = None) -> Any:
+        if compress_type == zipfile.ZIP_DEFLATED and _deflate is not None:
+            return _deflate.compressobj(DEFLATE_LEVEL, _deflate.DEFLATED, -15)
+        return plain(compress_type, compresslevel)
+    return get
+
 
 class Worksheet(xlsxwriter.worksheet.Worksheet):
     """XlsxWriter's worksheet, its constant-memory rows copied into the sheet's XML as bytes
@@ -527,9 +543,13 @@ class Workbook(xlsxwriter.Workbook):
         if not (low <= _version() < high) or not hasattr(module, "ZipFile"):
             super()._store_workbook()
             return
-        plain = module.ZipFile
+        import zipfile
+
+        plain, get, crc = module.ZipFile, zipfile._get_compressor, zipfile.crc32
         module.ZipFile = functools.partial(plain, compresslevel=DEFLATE_LEVEL)
+        if _deflate is not None:
+            zipfile._get_compressor, zipfile.crc32 = _compressor(get), _deflate.crc32
         try:
             super()._store_workbook()
         finally:
-            module.ZipFile = plain
+            module.ZipFile, zipfile._get_compressor, zipfile.crc32 = plain, get, crc
