@@ -194,3 +194,126 @@ def test_hostile_master_fast_writer_writes_what_the_safe_path_writes(tmp_path, m
     saved = openpyxl.load_workbook(fast)
     for name in ("Tasks", "Timeline"):
         assert PAYLOAD in [c.value for row in saved[name].iter_rows() for c in row], name
+
+
+# ------------------------------------------------------------------ issue 7: column-wise Tasks and Timeline
+
+def test_all_plain_never_says_plain_of_a_text_the_row_writer_changes(tmp_path):
+    """`all_plain` (one check for a whole column) is True only where `write_text` writes the text
+    as it is; the column-wise writers rely on that."""
+    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), WORKBOOK_OPTIONS)
+    ws = wb.add_worksheet()
+    cell = fast_rows.RowWriter(ws).cell_xml()
+    texts = TRICKY + ["a\u3000", "\u3000a", "a\xa0", "x\x7f", "\ud800x", "\uffff", "a_x00C1_b", "_x", "ok_xyz_",
+                      "tab\tinside", "new\nline", "é", "年度", "x" * 16383, "x" * 16384, "a\x85", "<", ">", "&amp;"]
+    for text in texts:
+        out = cell.at(0)
+        out.write_text(0, 0, text)
+        written = cell.take()
+        as_is = written == f'<c r="A1" t="inlineStr"><is><t>{text}</t></is></c>'
+        if fast_rows.all_plain([text]):
+            assert as_is, repr(text)
+        for pair in (["plain", text], [text, "plain"]):
+            assert fast_rows.all_plain(pair) == fast_rows.all_plain([text]) or not fast_rows.all_plain(pair)
+    assert fast_rows.all_plain(["Task 1 of Dept 000", "年度促销活动", "a\tb", "王磊 W48 52/40 h"])
+    assert not fast_rows.all_plain(["ok", None]) and not fast_rows.all_plain(["ok", ""])
+    wb.close()
+
+
+def _reference_wrapped_lines(value: str, width: float) -> int:
+    """`book.wrapped_lines` as it was written before issue 7 (word by word, no caches)."""
+    usable = max(width - 0.8, 1.0)
+    if len(value) * 2 <= usable and "\n" not in value:
+        return 1
+    lines = 0
+    for part in value.split("\n"):
+        line, count = 0.0, 1
+        for word in re.split(r"(?<=[ \u3000-\u9fff\uff00-\uffef])", part):
+            w = book.text_width.__wrapped__(word)
+            if line and line + w > usable:
+                count += 1 + int(w // usable)
+                line = w % usable
+            else:
+                line += w
+                if line > usable:
+                    count += int(line // usable)
+                    line = line % usable
+        lines += count
+    return max(lines, 1)
+
+
+def test_wrapped_lines_and_wide_text_are_the_plain_rules():
+    import random
+    import unicodedata
+
+    rng = random.Random(7)
+    alphabet = "abcXYZ019 ·—é\n\t年度促销活动王磊ＡＢ１\u3000!-_/."
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 90))) for _ in range(3000)]
+    texts += ["Overdue 22 wd · Blocked · Behind 100 pt · Owner 000-0 W48 463.1/40 h", "x" * 40, "WWWW " * 12,
+              "Task 1 of Dept 000", "年度促销活动", "\ud800 lone", ""]
+    for text in texts:
+        for width in (8, 12, 32, 33.0, 34, 35.2):
+            assert book.wrapped_lines(text, width) == _reference_wrapped_lines(text, width), (text, width)
+        wide = not text.isascii() and any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+        assert book.has_wide(text) == wide, text
+
+
+def _odd_run(tmp_path: Path):
+    """A generated run whose tasks carry every kind of value the writers meet: dates with a
+    time, numbers as text and text as numbers, ints, booleans, lists of numbers, raw text kept
+    for values not understood, a str subclass, XML characters, leading spaces, long CJK titles,
+    a missing department, extra columns."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import make_department_workbooks
+    folder = tmp_path / "gen"
+    make_department_workbooks(folder, 2, 120)
+    out = tmp_path / "run"
+    run = run_consolidation([folder], Settings(base_dir=out), AS_OF, output=out / "master.xlsx", stamp="t")
+
+    class Text(str):
+        pass
+
+    odd = [("completed_on", datetime(2026, 10, 1, 9, 30)), ("due", "next Friday"), ("hours", 7), ("hours", "7"),
+           ("percent", 50), ("percent", "50"), ("title", " leading & <b>"), ("title", "年度促销活动 " * 12),
+           ("title", 12.5), ("owner", True), ("notes", Text("a str subclass")), ("notes", "_x0041_"),
+           ("depends_on", (1, "D000-00002")), ("depends_on", ()), ("project", None), ("id", None),
+           ("status", "unknown-status"), ("priority", ""), ("milestone", "M1\nM2"), ("completed_on", 46000.0),
+           ("notes", float("nan")), ("hours", float("inf")), ("notes", "\x01ctrl"), ("title", "<r>rich</r>"),
+           ("department", None), ("due", None), ("start", None), ("title", "x" * 300)]
+    tasks = run.analysis.tasks
+    for k, (key, value) in enumerate(odd):
+        record = tasks[(k * 7) % len(tasks)].record
+        record.values[key] = value
+        if value is None:
+            record.raw[key] = f"typed {key}"
+    tasks[3].record.department = ""
+    tasks[5].record.extras.update({"Budget": 12.5, "Reviewed": date(2026, 11, 2), "Comment": "ok & fine"})
+    tasks[9].record.extras.update({"Comment": None, "Budget": "n/a"})
+    tasks[11].flags.overloaded = True                      # overloaded without a note: an empty text
+    return run
+
+
+def test_column_wise_writers_write_what_the_cell_writers_write_on_odd_values(tmp_path, monkeypatch):
+    from toolkit.inputs.previous_master import CarriedColumns, CarriedRow, master_task_key
+    from toolkit.outputs.master import write_master
+
+    run = _odd_run(tmp_path)
+    run.consolidated.extra_task_headers[:] = ["Budget", "Reviewed", "Comment"]
+    keys = [master_task_key(v.record) for v in run.analysis.tasks[:40]]
+    carried = CarriedColumns(["Sign-off", "Risk note"],
+                             [CarriedRow(d, t, {"Sign-off": "yes" if i % 3 else date(2026, 1, i % 28 + 1),
+                                                "Risk note": i * 1.5 if i % 2 else "&"})
+                              for i, (d, t) in enumerate(keys) if t])
+    paths = {}
+    for fast in (False, True):
+        monkeypatch.setattr(fast_rows, "ENABLED", fast)
+        paths[fast] = tmp_path / f"{fast}.xlsx"
+        write_master(paths[fast], run, "en", carried=carried)
+    public, fast = paths[False], paths[True]
+    for part in (_tasks_sheet(fast), TIMELINE):
+        assert _sheet_xml(fast, part) == _sheet_xml(public, part), part
+    assert workbook_content(fast) == workbook_content(public)
+    tasks = openpyxl.load_workbook(fast)["Tasks"]
+    headers = [c.value for c in tasks[1]]
+    assert {"Budget", "Sign-off", "Risk note"} <= set(headers)
+    assert "年度促销活动 " * 12 in [c.value for c in tasks["C"]]
