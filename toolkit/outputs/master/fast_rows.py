@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 from datetime import date, datetime, time
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -68,7 +69,7 @@ _NON_CHARS = ("\ufffe".encode(), "\uffff".encode())
 _X_ESCAPE = re.compile(rb"_x[0-9a-fA-F]{4}_")
 
 
-def all_plain(texts: list[Any]) -> bool:
+def all_plain(texts: Sequence[Any]) -> bool:
     """True when every item of `texts` is a non-empty `str` that `write_text` writes as it is
     (`<t>text</t>`), checked for them all at once (C loops over their UTF-8 bytes) instead of a
     check per text; False may be wrong (then the texts are checked one by one), True never is."""
@@ -406,7 +407,7 @@ class CellXml(RowWriter):
         super().__init__(rows.ws)
         self.styles = rows.styles
         self.letters = rows.letters
-        self.max_col = -1
+        self.last_col = -1
 
     def at(self, row: int) -> CellXml:
         self.row = row
@@ -419,14 +420,14 @@ class CellXml(RowWriter):
 
     def take(self) -> str:
         """The cells written since `at`, in column order (the last write of a cell wins);
-        `max_col` is the last column they use (-1 for none)."""
+        `last_col` is the last column they use (-1 for none)."""
         cells = self.cells
         self.cells = []
         if len(cells) == 1:
-            self.max_col = cells[0][0]
+            self.last_col = cells[0][0]
             return cells[0][1]
         ordered = sorted(dict(cells).items())
-        self.max_col = ordered[-1][0] if ordered else -1
+        self.last_col = ordered[-1][0] if ordered else -1
         return "".join(xml for _, xml in ordered)
 
     def close(self) -> None:
@@ -490,6 +491,7 @@ def write_value(out: Any, row: int, col: int, value: Any, fmt: Any = None) -> No
 
 DEFLATE_LEVEL = 1   # zlib level of the master's parts: 1 is ~2× faster than the default 6, file ~15 % bigger
 
+_deflate: Any
 try:                # ISA-L's deflate: 3× faster than zlib's level 1 on the master, and a smaller file (issue 7)
     from isal import isal_zlib as _deflate
 except ImportError:  # pragma: no cover - isal is a dependency; zlib does the same job slower
@@ -545,11 +547,14 @@ class Workbook(xlsxwriter.Workbook):
             return
         import zipfile
 
-        plain, get, crc = module.ZipFile, zipfile._get_compressor, zipfile.crc32
+        plain, get, crc = module.ZipFile, getattr(zipfile, "_get_compressor"), getattr(zipfile, "crc32")
         module.ZipFile = functools.partial(plain, compresslevel=DEFLATE_LEVEL)
         if _deflate is not None:
-            zipfile._get_compressor, zipfile.crc32 = _compressor(get), _deflate.crc32
+            setattr(zipfile, "_get_compressor", _compressor(get))
+            setattr(zipfile, "crc32", _deflate.crc32)
         try:
             super()._store_workbook()
         finally:
-            module.ZipFile, zipfile._get_compressor, zipfile.crc32 = plain, get, crc
+            module.ZipFile = plain
+            setattr(zipfile, "_get_compressor", get)
+            setattr(zipfile, "crc32", crc)

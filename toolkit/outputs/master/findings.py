@@ -1,6 +1,7 @@
 """The Findings sheet: every validation problem, linked to its cell in the source workbook."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -65,6 +66,20 @@ def finding_link(finding: Finding, base: Path | None = None, linkable: set[str] 
         return None
     if os.sep == "/" and "\\" in path:
         return None
+    shown = _shown_path(path, None if base is None else str(base), os.getcwd())
+    if shown is None:
+        return None
+    target = f"external:{shown}"
+    if finding.sheet and finding.cell and re.fullmatch(r"[A-Z]{1,3}[0-9]{1,7}", finding.cell):
+        sheet = finding.sheet.replace("'", "''")
+        target += f"#'{sheet}'!{finding.cell}"
+    return target if len(target) <= MAX_URL else None
+
+
+@functools.lru_cache(maxsize=1024)      # a workbook's findings share its path (issue 7)
+def _shown_path(path: str, base: str | None, cwd: str) -> str | None:
+    """`path` relative to `base`, with forward slashes; None when it could reach another host.
+    (`cwd` is part of the key: a relative path is resolved against it.)"""
     if base is not None:
         try:
             shown = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
@@ -75,11 +90,7 @@ def finding_link(finding: Finding, base: Path | None = None, linkable: set[str] 
     shown = shown.replace(os.sep, "/")
     if shown.startswith("/") or ":" in shown or "\\" in shown or _BAD_CHARS.search(shown):
         return None
-    target = f"external:{shown}"
-    if finding.sheet and finding.cell and re.fullmatch(r"[A-Z]{1,3}[0-9]{1,7}", finding.cell):
-        sheet = finding.sheet.replace("'", "''")
-        target += f"#'{sheet}'!{finding.cell}"
-    return target if len(target) <= MAX_URL else None
+    return shown
 
 
 def _url(target: str, place: str) -> Url | None:

@@ -9,6 +9,7 @@ below the rows (text boxes, not cells). Printed: ID … % Complete, one page wid
 from __future__ import annotations
 
 from datetime import date, datetime
+from collections.abc import Sequence
 from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
@@ -356,7 +357,7 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         out.write_rows(rows[0], rows[-1], xml, used[0] if used else None, used[-1] if used else None)
 
 
-def _fill_in(frags: list[Any], xs: list[Any], rows: Any, c: int, fills: list[Any], kind: str, st: Any,
+def _fill_in(frags: list[Any], xs: Sequence[Any], rows: Any, c: int, fills: list[Any], kind: str, st: Any,
              cell: CellXml, text: bool = False) -> None:
     """The cells a comprehension left (None) written by the row writer's own rules."""
     if None not in frags:
@@ -374,7 +375,7 @@ def _fill_in(frags: list[Any], xs: list[Any], rows: Any, c: int, fills: list[Any
 def _flag_columns(sheet: _Sheet, recs: list[Any], flags: list[Any], flagged: list[bool]) -> list[list[Any]]:
     """`_flag_values` of the rows, column by column (None where a row has none)."""
     lang = sheet.lang
-    overloads = []
+    overloads: list[str | None] = []
     for f, w in zip(flags, flagged):
         if w and f.overloaded:
             ns = f.overloads
@@ -393,7 +394,7 @@ def _flag_columns(sheet: _Sheet, recs: list[Any], flags: list[Any], flagged: lis
              for rec, f, w in zip(recs, flags, flagged)]]
 
 
-def _texts(pre: str, xs: list[Any], refs: list[str], styles: list[str],
+def _texts(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str],
            blank_if: list[bool] | None = None) -> list[Any]:
     """Inline string cells for plain texts; with `blank_if`, None or "" is a blank cell where it
     is true and no cell where it is false; anything else None (for the row writer's rules)."""
@@ -411,7 +412,7 @@ def _texts(pre: str, xs: list[Any], refs: list[str], styles: list[str],
             for x, n, s, b in zip(xs, refs, styles, blank_if)]
 
 
-def _numbers(pre: str, xs: list[Any], refs: list[str], styles: list[str],
+def _numbers(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str],
              blank_if: list[bool] | None = None) -> list[Any]:
     """Number cells for finite floats and ints; with `blank_if`, None is a blank cell where it is
     true and no cell where it is false; anything else None (for the row writer's rules)."""
@@ -425,7 +426,7 @@ def _numbers(pre: str, xs: list[Any], refs: list[str], styles: list[str],
             for x, n, s, b in zip(xs, refs, styles, blank_if)]
 
 
-def _dates(pre: str, xs: list[Any], refs: list[str], styles: list[str]) -> list[Any]:
+def _dates(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str]) -> list[Any]:
     """Date cells (Excel serials) for `datetime.date` values; anything else None."""
     serials = {}
     for x in set(x for x in xs if type(x) is date):

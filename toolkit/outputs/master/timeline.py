@@ -296,7 +296,7 @@ class _TaskRows:
         for d in set(d for d in dues if type(d) is date):
             serial = float(d.toordinal() - EXCEL_1900)
             serials[d] = f"{serial + 1 if serial > 59 else serial:.16G}"
-        due_cells = [f'<c r="D{n}"{s_due[bool(x)]}><v>{serials[d]}</v></c>' if type(d) is date
+        due_cells: list[Any] = [f'<c r="D{n}"{s_due[bool(x)]}><v>{serials[d]}</v></c>' if type(d) is date
                      else f'<c r="D{n}"{s_due[bool(x)]}/>' if d is None else None
                      for d, n, x in zip(dues, refs, late)]
         index: dict[date, int] = {}
@@ -316,8 +316,8 @@ class _TaskRows:
         plain.update(j for j, (st, du) in enumerate(zip(starts, dues))
                      if not (type(st) is date or st is None) or not (type(du) is date or du is None))
         heads = None if plain else list(map("".join, zip(texts, names, whos, due_cells)))
-        lows = [index[st] if type(st) is date else None for st in starts]
-        highs = [index[du] if type(du) is date else None for du in dues]
+        lows: list[Any] = [index[st] if type(st) is date else None for st in starts]
+        highs: list[Any] = [index[du] if type(du) is date else None for du in dues]
         templates = self.templates
         parts = []
         max_col = 3
@@ -326,8 +326,8 @@ class _TaskRows:
             if j in plain:
                 self.plain(cell.at(rows[j]), rows[j], self.tasks[picked[j]])
                 row_cells = cell.take()
-                if cell.max_col > max_col:
-                    max_col = cell.max_col
+                if cell.last_col > max_col:
+                    max_col = cell.last_col
                 parts.append(f'<row r="{n}"{out.row_open(rows[j])}{row_cells}</row>' if row_cells else "")
                 continue
             week = ""
