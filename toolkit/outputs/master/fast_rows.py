@@ -368,6 +368,33 @@ class RowWriter:
         ws.row_info[row] = _RowInfo(height=pixels, row_format=None, hidden=False, level=0, collapsed=False)
         ws.row_sizes[row] = [pixels, False]
 
+    def set_heights(self, heights: dict[int, float]) -> None:
+        """`set_height` for many rows of this writer's next block at once (rows not yet written,
+        in XlsxWriter's bounds): the same row information, rows of one height sharing it."""
+        if not heights:
+            return
+        ws = self.ws
+        low, high = min(heights), max(heights)
+        col = ws.dim_colmin if ws.dim_colmin is not None else 0
+        if low < ws.previous_row or high >= ws.xls_rowmax or (self.first_row is not None and low <= self.last_row):
+            for row, height in heights.items():
+                self.set_height(row, height)
+            return
+        ws._check_dimensions(low, col)
+        ws._check_dimensions(high, col)
+        made: dict[float, tuple[Any, list]] = {}
+        info, sizes = ws.row_info, ws.row_sizes
+        for row, height in heights.items():
+            got = made.get(height)
+            if got is None:
+                pixels = int(height * 4.0 / 3.0 + 0.5)
+                if pixels == 0:
+                    self.set_height(row, height)
+                    continue
+                got = made[height] = (_RowInfo(height=pixels, row_format=None, hidden=False, level=0, collapsed=False),
+                                      [pixels, False])
+            info[row], sizes[row] = got
+
     def write_rows(self, first: int, last: int, xml: str, min_col: int | None, max_col: int | None) -> None:
         """Rows `first`…`last` given whole as XML (their `<row>` elements, in order, built with
         `row_open` and this writer's cell rules); `min_col`/`max_col` the columns they use."""

@@ -20,7 +20,7 @@ from ...present.labels import issue_text, kind_of, overload_text
 from ...present.marks import row_mark
 from ...present.palette import FILL_ORDER, FILLS, LINES
 from ...schema import TASKS, ColType
-from .book import MasterBook, row_height, wrapped_lines
+from .book import MasterBook, has_wide, row_height, wrapped_lines
 from .fast_rows import EXCEL_1900, CellXml, RowWriter, _plain, all_plain, row_writer
 from .fast_rows import columns as value_columns
 
@@ -237,6 +237,16 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
     whole = views is sheet.book.analysis.tasks
     marks = sheet.book.task_marks() if whole else [row_mark(v) for v in views]
     every = sheet.book.task_values() if whole else None
+    heights: dict[tuple[int, bool], float] = {}
+
+    def height_of(lines: int, cjk: bool) -> float:
+        """`row_height(lines, text)` for a text with (or without) a wide character."""
+        found = heights.get((lines, cjk))
+        if found is None:
+            found = heights[lines, cjk] = row_height(lines, "年" if cjk else "")
+        return found
+
+    serials: dict[Any, str] = {}
     for start in range(0, len(views), CHUNK):
         chunk = views[start:start + CHUNK]
         rows = range(start + 1, start + 1 + len(chunk))
@@ -259,7 +269,7 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
             pre = f'<c r="{letters[c]}'
             xs = table[i]
             if conv is None and kind == "date":
-                frags = _dates(pre, xs, refs, [s["date"] for s in S])
+                frags = _dates(pre, xs, refs, [s["date"] for s in S], serials)
             elif conv is None and kind == "number":
                 frags = _numbers(pre, xs, refs, [s["number"] for s in S])
             elif conv == "pct":
@@ -344,10 +354,9 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         for i, width in sheet.wrap_widths.items():
             lines = [max(n, wrapped_lines(x, width)) if isinstance(x, str) and len(x) * 2 > width - 2 else n
                      for n, x in zip(lines, table[i])]
-        for j, n in enumerate(lines):
-            if n > 1:
-                values = vals[j]
-                out.set_height(rows[j], row_height(min(n, 10), said[j] + str(values.get("title") or "")))
+        titles = table[KEYS.index("title")]
+        out.set_heights({rows[j]: height_of(min(n, 10), has_wide(said[j]) or has_wide(str(titles[j] or "")))
+                         for j, n in enumerate(lines) if n > 1})
         opens = [out.row_open(r) for r in rows]
         columns.sort(key=lambda cf: cf[0])
         used = [c for c, frags in columns if any(frags)]
@@ -426,12 +435,16 @@ def _numbers(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str],
             for x, n, s, b in zip(xs, refs, styles, blank_if)]
 
 
-def _dates(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str]) -> list[Any]:
-    """Date cells (Excel serials) for `datetime.date` values; anything else None."""
-    serials = {}
-    for x in set(x for x in xs if type(x) is date):
-        serial = float(x.toordinal() - EXCEL_1900)
-        serials[x] = f"{serial + 1 if serial > 59 else serial:.16G}"
+def _dates(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str], serials: dict[Any, str]) -> list[Any]:
+    """Date cells (Excel serials, kept in `serials`) for `datetime.date` values; anything else None."""
+    try:
+        new = set(xs).difference(serials)
+    except TypeError:                       # a value that is not hashable
+        new = set(x for x in xs if type(x) is date).difference(serials)
+    for x in new:
+        if type(x) is date:
+            serial = float(x.toordinal() - EXCEL_1900)
+            serials[x] = f"{serial + 1 if serial > 59 else serial:.16G}"
     return [f'{pre}{n}"{s}><v>{serials[x]}</v></c>' if type(x) is date else None
             for x, n, s in zip(xs, refs, styles)]
 
