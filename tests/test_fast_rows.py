@@ -104,6 +104,7 @@ def _tasks_sheet(path: Path) -> str:
 
 
 TIMELINE = "xl/worksheets/sheet3.xml"      # the Timeline's bars go through the row writer too
+WORKLOAD = "xl/worksheets/sheet4.xml"      # and the Workload grid
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -111,6 +112,7 @@ def test_sample_master_same_cells(tmp_path, monkeypatch, lang):
     public, fast = _masters([REPO / "workbooks" / "sample"], tmp_path, monkeypatch, lang)
     assert _sheet_xml(fast, _tasks_sheet(fast)) == _sheet_xml(public, _tasks_sheet(public))
     assert _sheet_xml(fast, TIMELINE) == _sheet_xml(public, TIMELINE)
+    assert _sheet_xml(fast, WORKLOAD) == _sheet_xml(public, WORKLOAD)
     assert b"Timeline" in _sheet_xml(fast, "xl/workbook.xml") or "zh" == lang
     assert workbook_content(fast) == workbook_content(public)
 
@@ -123,6 +125,7 @@ def test_generated_master_same_cells(tmp_path, monkeypatch):
     public, fast = _masters([folder], tmp_path, monkeypatch, "en")
     assert _sheet_xml(fast, _tasks_sheet(fast)) == _sheet_xml(public, _tasks_sheet(public))
     assert _sheet_xml(fast, TIMELINE) == _sheet_xml(public, TIMELINE)
+    assert _sheet_xml(fast, WORKLOAD) == _sheet_xml(public, WORKLOAD)
     assert workbook_content(fast) == workbook_content(public)
 
 
@@ -310,7 +313,7 @@ def test_column_wise_writers_write_what_the_cell_writers_write_on_odd_values(tmp
         paths[fast] = tmp_path / f"{fast}.xlsx"
         write_master(paths[fast], run, "en", carried=carried)
     public, fast = paths[False], paths[True]
-    for part in (_tasks_sheet(fast), TIMELINE):
+    for part in (_tasks_sheet(fast), TIMELINE, WORKLOAD):
         assert _sheet_xml(fast, part) == _sheet_xml(public, part), part
     assert workbook_content(fast) == workbook_content(public)
     tasks = openpyxl.load_workbook(fast)["Tasks"]

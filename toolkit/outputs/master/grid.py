@@ -44,14 +44,17 @@ class Grid:
     def write(self, ws: Any) -> None:
         for col, width in enumerate(self.widths):
             ws.set_column(col, col, width)
-        used = {r for r, _ in self.cells}
+        by_row: dict[int, list] = {}
+        for key, cell in sorted(self.cells.items(), key=lambda kv: kv[0]):
+            by_row.setdefault(key[0], []).append((key, cell))
+        used = set(by_row)
         for row, points in self.gaps.items():
             if row not in used:
                 self.heights[row] = points
         for row in sorted(used | set(self.heights)):
             if self.heights.get(row):
                 ws.set_row(row, self.heights[row])
-            for (r, col), (value, fmt, span) in sorted((k, v) for k, v in self.cells.items() if k[0] == row):
+            for (r, col), (value, fmt, span) in by_row.get(row, ()):
                 if span > 1:
                     shown = clean_text(value) if isinstance(value, str) else value
                     ws.merge_range(r, col, r, col + span - 1, "", fmt)
