@@ -9,6 +9,7 @@ below the rows (text boxes, not cells). Printed: ID … % Complete, one page wid
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import chain, repeat
 from collections.abc import Sequence
 from typing import Any
 
@@ -357,12 +358,15 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         titles = table[KEYS.index("title")]
         out.set_heights({rows[j]: height_of(min(n, 10), has_wide(said[j]) or has_wide(str(titles[j] or "")))
                          for j, n in enumerate(lines) if n > 1})
-        opens = [out.row_open(r) for r in rows]
+        opens = [f'<row r="{n}"{out.row_open(r)}' for n, r in zip(refs, rows)]
         columns.sort(key=lambda cf: cf[0])
         used = [c for c, frags in columns if any(frags)]
         lists = [frags for _, frags in columns]
-        xml = "".join([f'<row r="{n}"{o}{cells}</row>' if cells else ""
-                       for n, o, cells in zip(refs, opens, map("".join, zip(*lists)))])
+        if any(map(all, lists)):            # a column with a cell in every row (the source): one join
+            xml = "".join(chain.from_iterable(zip(opens, *lists, repeat("</row>"))))
+        else:                               # a row without cells is not written
+            xml = "".join([f"{o}{cells}</row>" if cells else ""
+                           for o, cells in zip(opens, map("".join, zip(*lists)))])
         out.write_rows(rows[0], rows[-1], xml, used[0] if used else None, used[-1] if used else None)
 
 
