@@ -105,6 +105,7 @@ def _tasks_sheet(path: Path) -> str:
 
 TIMELINE = "xl/worksheets/sheet3.xml"      # the Timeline's bars go through the row writer too
 WORKLOAD = "xl/worksheets/sheet4.xml"      # and the Workload grid
+FINDINGS = "xl/worksheets/sheet11.xml"     # and the Findings (their links kept by XlsxWriter)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -113,6 +114,9 @@ def test_sample_master_same_cells(tmp_path, monkeypatch, lang):
     assert _sheet_xml(fast, _tasks_sheet(fast)) == _sheet_xml(public, _tasks_sheet(public))
     assert _sheet_xml(fast, TIMELINE) == _sheet_xml(public, TIMELINE)
     assert _sheet_xml(fast, WORKLOAD) == _sheet_xml(public, WORKLOAD)
+    assert _sheet_xml(fast, FINDINGS) == _sheet_xml(public, FINDINGS)
+    assert _sheet_xml(fast, "xl/worksheets/_rels/sheet11.xml.rels") == _sheet_xml(
+        public, "xl/worksheets/_rels/sheet11.xml.rels")
     assert b"Timeline" in _sheet_xml(fast, "xl/workbook.xml") or "zh" == lang
     assert workbook_content(fast) == workbook_content(public)
 
@@ -126,6 +130,9 @@ def test_generated_master_same_cells(tmp_path, monkeypatch):
     assert _sheet_xml(fast, _tasks_sheet(fast)) == _sheet_xml(public, _tasks_sheet(public))
     assert _sheet_xml(fast, TIMELINE) == _sheet_xml(public, TIMELINE)
     assert _sheet_xml(fast, WORKLOAD) == _sheet_xml(public, WORKLOAD)
+    assert _sheet_xml(fast, FINDINGS) == _sheet_xml(public, FINDINGS)
+    assert _sheet_xml(fast, "xl/worksheets/_rels/sheet11.xml.rels") == _sheet_xml(
+        public, "xl/worksheets/_rels/sheet11.xml.rels")
     assert workbook_content(fast) == workbook_content(public)
 
 
@@ -186,7 +193,7 @@ def test_hostile_master_fast_writer_writes_what_the_safe_path_writes(tmp_path, m
     monkeypatch.setattr(fast_rows, "_rich_inline", spy)
     public, fast = _masters([folder], tmp_path, monkeypatch, "en")
     assert {"Tasks", "Timeline"} <= set(used)             # the fast writer met the payload on both sheets
-    for part in (_tasks_sheet(fast), TIMELINE):
+    for part in (_tasks_sheet(fast), TIMELINE, FINDINGS, "xl/worksheets/_rels/sheet11.xml.rels"):
         xml = _sheet_xml(fast, part)
         # the same XML but for style numbers: a format first used on the last row is numbered by
         # XlsxWriter when the workbook closes, by the row writer when the row is written (the
@@ -313,7 +320,7 @@ def test_column_wise_writers_write_what_the_cell_writers_write_on_odd_values(tmp
         paths[fast] = tmp_path / f"{fast}.xlsx"
         write_master(paths[fast], run, "en", carried=carried)
     public, fast = paths[False], paths[True]
-    for part in (_tasks_sheet(fast), TIMELINE, WORKLOAD):
+    for part in (_tasks_sheet(fast), TIMELINE, WORKLOAD, FINDINGS):
         assert _sheet_xml(fast, part) == _sheet_xml(public, part), part
     assert workbook_content(fast) == workbook_content(public)
     tasks = openpyxl.load_workbook(fast)["Tasks"]

@@ -5,12 +5,14 @@ import functools
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from xlsxwriter.url import Url
 
 from ...errors import Finding, Severity
 from ...present.palette import FILLS
 from .book import _BAD_CHARS, MAX_LINKS, MAX_URL, MasterBook, clean_text, row_height, wrapped_lines, write_value
+from .fast_rows import RowWriter, row_writer
 
 
 def write_findings(book: MasterBook) -> None:
@@ -24,6 +26,8 @@ def write_findings(book: MasterBook) -> None:
         write_value(ws, 1, 0, t("master.findings.none"))
     links = 0
     r = 0
+    out = row_writer(ws)    # the cells as row XML (fast_rows); a link's target is still XlsxWriter's
+    fast = isinstance(out, RowWriter)
     for r, finding in enumerate(book.findings, start=1):
         try:
             message = finding.message(book.lang)
@@ -36,18 +40,34 @@ def write_findings(book: MasterBook) -> None:
         place = clean_text(finding.place(book.lang))
         target = finding_link(finding, book.link_base, book.linkable)
         url = _url(target, place) if target is not None and links < MAX_LINKS else None
-        if url is not None and ws.write_url(r, 0, url, st.link) == 0:
+        if url is not None and _write_url(ws, out, r, url, st.link, fast) == 0:
             links += 1
         else:
-            write_value(ws, r, 0, place, st.get("text"))
+            out.write_value(r, 0, place, st.get("text"))
         error = finding.severity is Severity.ERROR
-        write_value(ws, r, 1, t(f"severity.{finding.severity.value}"),
-                     st.get("text", FILLS["overdue"] if error else FILLS["amber"]))
-        write_value(ws, r, 2, finding.code, st.get("text"))
-        write_value(ws, r, 3, message, st.get("wrap"))
-        write_value(ws, r, 4, value, st.get("wrap"))
+        out.write_value(r, 1, t(f"severity.{finding.severity.value}"),
+                        st.get("text", FILLS["overdue"] if error else FILLS["amber"]))
+        out.write_value(r, 2, finding.code, st.get("text"))
+        out.write_value(r, 3, message, st.get("wrap"))
+        out.write_value(r, 4, value, st.get("wrap"))
+    out.close()
     ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
     book.print_setup(ws, widths, last_row=r, id_columns=1)
+
+
+def _write_url(ws: Any, out: Any, row: int, url: Url, fmt: Any, fast: bool) -> int:
+    """`ws.write_url(row, 0, url, fmt)`; with the row writer, XlsxWriter keeps the link (its
+    checks, its limit, its relationship) and the row writer writes the cell's text."""
+    if not fast:
+        return int(ws.write_url(row, 0, url, fmt))
+    ws.ignore_write_string = True
+    try:
+        got = int(ws.write_url(row, 0, url, fmt))
+    finally:
+        ws.ignore_write_string = False
+    if got == 0:
+        out.write_string(row, 0, url.text, fmt)
+    return got
 
 
 def finding_link(finding: Finding, base: Path | None = None, linkable: set[str] | None = None) -> str | None:
