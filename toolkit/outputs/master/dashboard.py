@@ -379,13 +379,13 @@ def _departments(p: _Panel) -> tuple[int, int, int, list[str]] | None:
     """Tasks by department and status; returns (header row, first and last data row, status keys)."""
     book, fmt, t, lang = p.book, p.fmt, p.book.t, p.book.lang
     statuses = [(ch.key, ch.label(lang)) for ch in STATUS]
-    counts: Counter = Counter()
-    departments: dict[str, None] = {}
-    for view in book.analysis.tasks:
-        dept = book.task_department(view)
-        departments.setdefault(dept, None)
-        status = view.record.values.get("status") or ("invalid" if status_invalid(view.record) else "")
-        counts[(dept, status)] += 1
+    # each task's department (`book.task_department`) and status, from the values read once
+    got = book.task_values()
+    tasks = book.analysis.tasks
+    depts_of = [str(d) if d else book.task_department(v) for d, v in zip(got["department"], tasks)]
+    status_of = [s or ("invalid" if status_invalid(v.record) else "") for s, v in zip(got["status"], tasks)]
+    counts: Counter = Counter(zip(depts_of, status_of))
+    departments = dict.fromkeys(depts_of)
     blank, invalid = any(key == "" for _, key in counts), any(key == "invalid" for _, key in counts)
     if blank and invalid:    # one column for both, so the table keeps to the panel's eight columns
         for (dept, key), n in list(counts.items()):
