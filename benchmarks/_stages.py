@@ -66,3 +66,10 @@ def summary(total: float) -> dict[str, float]:
     stages = dict(TIMES)
     stages["other"] = max(total - sum(stages.values()), 0.0)
     return stages
+
+
+def cpu_summary(total_cpu: float) -> dict[str, float]:
+    """CPU seconds per stage (all threads of the process), "other" the rest of the run's CPU."""
+    stages = dict(CPU)
+    stages["other"] = max(total_cpu - sum(stages.values()), 0.0)
+    return stages

@@ -99,7 +99,7 @@ def side_read_toolkit(folder: Path, profile: bool) -> None:
     total = time.perf_counter() - started
     stages = _stage_summary(profile, total)
     emit(started, rows=len(run.batch.records("tasks")), findings=len(run.findings.findings), stages=stages,
-         imports=imports)
+         stages_cpu=_stage_cpu(profile), imports=imports)
 
 
 def side_read_baseline(folder: Path) -> None:
@@ -129,7 +129,8 @@ def side_consolidate_toolkit(folder: Path, out: Path, profile: bool) -> None:
     total = time.perf_counter() - started
     assert run.analysis is not None
     emit(started, rows=len(run.analysis.tasks), overdue=sum(t.flags.overdue for t in run.analysis.tasks),
-         changes=len(run.changes), stages=_stage_summary(profile, total), imports=imports)
+         changes=len(run.changes), stages=_stage_summary(profile, total), stages_cpu=_stage_cpu(profile),
+         imports=imports)
 
 
 def side_consolidate_naive(folder: Path, out: Path) -> None:
@@ -195,6 +196,13 @@ def _stage_summary(profile: bool, total: float) -> dict[str, float] | None:
     return _stages.summary(total)
 
 
+def _stage_cpu(profile: bool) -> dict[str, float] | None:
+    if not profile:
+        return None
+    import _stages
+    return _stages.cpu_summary(cpu_now() - _CPU_AT_START[0])
+
+
 # ---------------------------------------------------------------- driver
 
 def run_side(*args: str) -> dict:
@@ -232,9 +240,9 @@ def median(results: list[dict], key: str = "seconds") -> float:
     return statistics.median(r[key] for r in results)
 
 
-def median_stages(results: list[dict]) -> dict[str, float]:
-    names = list(dict.fromkeys(k for r in results if r.get("stages") for k in r["stages"]))
-    return {n: statistics.median(r["stages"].get(n, 0.0) for r in results if r.get("stages")) for n in names}
+def median_stages(results: list[dict], key: str = "stages") -> dict[str, float]:
+    names = list(dict.fromkeys(k for r in results if r.get(key) for k in r[key]))
+    return {n: statistics.median(r[key].get(n, 0.0) for r in results if r.get(key)) for n in names}
 
 
 def consolidate_round(folder: Path, state: str, template: Path, scratch: Path, profile: bool) -> dict:
@@ -302,6 +310,7 @@ def main() -> None:
     lines: list[str] = []
     table: list[tuple[str, ...]] = []
     profiles: dict[str, dict[str, float]] = {}
+    profiles_cpu: dict[str, dict[str, float]] = {}
     imports: dict[str, tuple[float | None, float]] = {}
 
     def say(text: str = "") -> None:
@@ -328,6 +337,7 @@ def main() -> None:
         table.append(compare("read + validate", base, mine, GOAL_PEAK_READ))
         say(line(table[-1]) + f" ({mine[0]['findings']} findings)")
         profiles["read + validate"] = median_stages(mine)
+        profiles_cpu["read + validate"] = median_stages(mine, "stages_cpu")
         imports["read + validate"] = (median(base, "imports") if base else None, median(mine, "imports"))
 
         # consolidate, three folder states, interleaved with the naive pipeline
@@ -347,6 +357,7 @@ def main() -> None:
             table.append(compare(f"consolidate, {STATES[state]}", naive, results, GOAL_PEAK_CONSOLIDATE))
             say(line(table[-1]) + f" ({results[0]['changes']} changes)")
             profiles[f"consolidate, {state}"] = median_stages(results)
+            profiles_cpu[f"consolidate, {state}"] = median_stages(results, "stages_cpu")
         imports["consolidate"] = (median(naive, "imports") if naive else None, median(by_state["empty"], "imports"))
         say("imports before the clock (seconds): " + imports_line(imports))
 
@@ -364,17 +375,19 @@ def main() -> None:
                 f"peak {scale[-1][3]:.0f} MB ({scale[-1][2] / size * 1e6:.1f} µs CPU a task)")
 
     if args.profile:
-        say()
-        say("where the toolkit's time goes (seconds, medians):")
-        names = _stage_names(profiles)
-        say("stage".ljust(24) + "".join(k.replace("consolidate, ", "")[:14].rjust(16) for k in profiles))
-        for name in names:
-            say(name.ljust(24) + "".join(f"{p.get(name, 0.0):16.2f}" for p in profiles.values()))
+        for title, shown in (("wall seconds", profiles), ("CPU seconds, all threads", profiles_cpu)):
+            say()
+            say(f"where the toolkit's time goes ({title}, medians):")
+            names = _stage_names(shown)
+            say("stage".ljust(24) + "".join(k.replace("consolidate, ", "")[:14].rjust(16) for k in shown))
+            for name in names:
+                say(name.ljust(24) + "".join(f"{p.get(name, 0.0):16.2f}" for p in shown.values()))
 
     where = machine()
     say(f"machine: {where}")
     if args.readme:
-        write_readme(table, scale, profiles if args.profile else {}, where, rounds, args.tasks, imports)
+        write_readme(table, scale, profiles if args.profile else {}, where, rounds, args.tasks, imports,
+                     profiles_cpu if args.profile else {})
 
 
 def imports_line(imports: dict[str, tuple[float | None, float]]) -> str:
@@ -388,7 +401,8 @@ def _stage_names(profiles: dict[str, dict[str, float]]) -> list[str]:
 
 
 def write_readme(table: list[tuple], scale: list[tuple[int, float, float, float]], profiles: dict[str, dict[str, float]],
-                 where: str, rounds: int, tasks: int, imports: dict[str, tuple[float | None, float]]) -> None:
+                 where: str, rounds: int, tasks: int, imports: dict[str, tuple[float | None, float]],
+                 profiles_cpu: dict[str, dict[str, float]]) -> None:
     out = [f"Written by `make bench` on {date.today().isoformat()}; {where}. {tasks:,} tasks "
            f"(200 workbooks × 500 rows), each side in its own process, {rounds} interleaved rounds, medians. "
            f"Each side imports its libraries before its clock starts (pandas and openpyxl; the toolkit's "
@@ -400,11 +414,13 @@ def write_readme(table: list[tuple], scale: list[tuple[int, float, float, float]
         out += ["", "The nightly run (snapshot + old master) by size:", "",
                 "| tasks | seconds | CPU seconds | peak RSS | µs CPU a task |", "|---|---|---|---|---|"]
         out += [f"| {size:,} | {t:.2f} | {c:.2f} | {peak:.0f} MB | {c / size * 1e6:.1f} |" for size, t, c, peak in scale]
-    if profiles:
-        names = _stage_names(profiles)
-        out += ["", "Where the time goes (`--profile`, seconds):", "",
-                "| stage | " + " | ".join(profiles) + " |", "|---" * (len(profiles) + 1) + "|"]
-        out += [f"| {name} | " + " | ".join(f"{p.get(name, 0.0):.2f}" for p in profiles.values()) + " |"
+    for title, shown in (("wall seconds", profiles), ("CPU seconds, all threads: files are read by a few", profiles_cpu)):
+        if not shown:
+            continue
+        names = _stage_names(shown)
+        out += ["", f"Where the time goes (`--profile`, {title}):", "",
+                "| stage | " + " | ".join(shown) + " |", "|---" * (len(shown) + 1) + "|"]
+        out += [f"| {name} | " + " | ".join(f"{p.get(name, 0.0):.2f}" for p in shown.values()) + " |"
                 for name in names]
     text = README.read_text(encoding="utf-8")
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
