@@ -58,8 +58,9 @@ def _both(path: Path, monkeypatch: pytest.MonkeyPatch, limits: Limits = Limits()
     return fast, slow, sum(used)
 
 
-def _awkward(path: Path) -> None:
-    """A Tasks sheet holding every kind of row the reader treats specially."""
+def _awkward(path: Path, extra_column: bool = True) -> None:
+    """A Tasks sheet holding every kind of row the reader treats specially (with a column of the
+    team's own, each row is looked at; without, only the rows the columns point at)."""
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("Tasks")
     day = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -79,6 +80,8 @@ def _awkward(path: Path) -> None:
         ["T-6", "Gamma", "Hidden row", "Li", date(2026, 11, 5), date(2026, 11, 9), "Done", 1, 2, "", "", ""],
         ["T-7", "Gamma", "Review", "   ", None, None, "  in progress ", 0.25, "4h", "high", "", "kept"],
     ]
+    if not extra_column:
+        header, rows_ = header[:-1], [values[:-1] for values in rows_]
     sheet.write_row(0, 0, header)
     for r, values in enumerate(rows_, start=1):
         for c, value in enumerate(values):
@@ -219,3 +222,16 @@ def test_files_read_by_threads_read_alike(tmp_path, monkeypatch):
     one = read(1)
     assert read(3) == one
     assert one[2] == sorted(one[2]) and len(one[2]) >= 10
+
+
+@pytest.mark.parametrize("chunk", [2, 4, 8192])
+def test_awkward_rows_without_extra_columns_read_alike(tmp_path, monkeypatch, chunk):
+    path = tmp_path / "awkward.xlsx"
+    _awkward(path, extra_column=False)
+    monkeypatch.setattr(rows, "FAST_CHUNK_ROWS", chunk)
+    fast, slow, used = _both(path, monkeypatch)
+    assert used > 0 and fast == slow
+    assert not fast["tables"][0]["extras"]
+    codes = {f[0] for f in fast["findings"]}
+    assert {"skipped-header-row", "skipped-totals-row", "skipped-hidden-row", "skipped-empty-row",
+            "unnamed-column-values"} <= codes, codes

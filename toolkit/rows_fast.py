@@ -71,6 +71,7 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
         words = {v for v in distinct[position] if type(v) is str and v.strip().casefold() in _TOTALS}
         if words:
             maybe_totals.update(_rows_matching(columns[position], words))
+    special = _special_rows(reader, columns, distinct, count, first_row, hidden_rows, header_again | maybe_totals)
     del columns, distinct
 
     pick = _picker(reader.positions)
@@ -82,16 +83,26 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
     numbers: list[int] = []
     extra_rows: dict[int, dict[str, Any]] = {}     # kept row -> its extra values
     stubs: list[int] = []
-    for j, row in enumerate(data_rows):
+    if special is not None and not special:        # no row to look at: every row is a record
+        return _records(reader, list(map(pick, data_rows)), list(range(first_row, first_row + count)), {},
+                        _SLOW, _cell_value, _plain, MAX_TEXT, Finding, Severity), []
+    if special is not None:                        # only these rows may be skipped or noted
+        looked = sorted(special)
+    dropped: set[int] = set()
+    for j in (looked if special is not None else range(count)):
+        row = data_rows[j]
         number = first_row + j
         if hidden_rows and number in hidden_rows and _not_blank(row):
             skips.append(("skipped-hidden-row", number))
+            dropped.add(j)
             continue
         if j in header_again:
             skips.append(("skipped-header-row", number))
+            dropped.add(j)
             continue
         if j in maybe_totals and _is_totals(row):
             skips.append(("skipped-totals-row", number))
+            dropped.add(j)
             continue
         known = pick(row)
         extra_values = ({name: row[pos] for pos, name in extras.items() if pos < width and not is_blank(row[pos])}
@@ -100,17 +111,54 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
         if width - row.count(None) - row.count("") > filled + (len(extra_values) if extra_values else 0):
             reader._note_unnamed(row, number)
         if not extra_values and (filled == 0 or (filled <= 3 and all(map(is_blank, known)))):
+            dropped.add(j)
             continue
         if stub_pick is not None and all(map(is_blank, stub_pick(row))):
             stubs.append(number)
+            dropped.add(j)
             continue
+        if special is not None:
+            continue                     # a record: gathered below with the rows not looked at
         if extra_values:
             extra_rows[len(knowns)] = extra_values
         knowns.append(known)
         numbers.append(number)
+    if special is not None:
+        kept = [j for j in range(count) if j not in dropped] if dropped else range(count)
+        knowns = [pick(data_rows[j]) for j in kept]
+        numbers = [first_row + j for j in kept]
     skips.extend(("skipped-empty-row", number) for number in stubs)
     return _records(reader, knowns, numbers, extra_rows, _SLOW, _cell_value, _plain, MAX_TEXT, Finding, Severity), \
         sorted(skips, key=lambda s: s[1])
+
+
+def _special_rows(reader: Any, columns: list[tuple[Any, ...]], distinct: list[set[Any]], count: int,
+                  first_row: int, hidden_rows: frozenset[int], found: set[int]) -> set[int] | None:
+    """The rows the row rules must look at one by one (hidden, repeated header, totals, a value
+    under no header, blank or naming no task); every other row is a record as it stands. None
+    when that cannot be told from the columns (a sheet with extra columns: each row is looked at)."""
+    if reader.extras:
+        return None
+    special = set(found)
+    special.update(n - first_row for n in hidden_rows if 0 <= n - first_row < count)
+    for position in range(len(columns)):
+        if position not in reader.named:
+            values = {v for v in distinct[position] if v is not None and v != ""}
+            if values:
+                special.update(_rows_matching(columns[position], values))
+    # a blank row, or a task row naming no task, is blank (None, "", spaces) in every column looked at
+    looked_at = [reader.positions[i] for i in reader.stub_at] if reader.stub_at else list(reader.positions)
+    if not looked_at:
+        return None
+    blank_everywhere: set[int] | None = None
+    for position in looked_at:
+        blanks = {v for v in distinct[position] if coerce.is_blank(v)}
+        here = set(_rows_matching(columns[position], blanks)) if blanks else set()
+        blank_everywhere = here if blank_everywhere is None else blank_everywhere & here
+        if not blank_everywhere:
+            break
+    special.update(blank_everywhere or ())
+    return special
 
 
 def _records(reader: Any, knowns: list[tuple[Any, ...]], numbers: list[int], extra_rows: dict[int, dict[str, Any]],
