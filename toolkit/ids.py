@@ -11,6 +11,8 @@ import unicodedata
 
 def normalize_id(value: object) -> str:
     """The comparison key of an ID (or a department name): NFKC, case-folded, no whitespace."""
+    if value.__class__ is str and value.isascii():     # NFKC leaves ASCII as it is; casefold is lower
+        return "".join(value.lower().split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

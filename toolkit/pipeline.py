@@ -4,10 +4,12 @@ Functions of their inputs, the settings and `as_of`; only entry points read the 
 """
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -101,10 +103,32 @@ def run_validation(paths: Sequence[Path] | None, settings: Settings, as_of: date
 
     `paths` default to the configured `paths.inputs`; `output` is the master about to be written.
     """
-    batch = read_inputs(paths or [settings.resolve(settings.paths.inputs)], settings, progress, on_count, output)
-    th = settings.thresholds
-    batch.findings = sort_findings(batch.findings + validate_batch(batch, as_of, th.default_hours, th.default_capacity))
-    return Run(as_of=as_of, settings=settings, batch=batch, findings=FindingsReport.of(batch))
+    with _records_frozen():
+        batch = read_inputs(paths or [settings.resolve(settings.paths.inputs)], settings, progress, on_count, output)
+        gc.freeze()
+        th = settings.thresholds
+        batch.findings = sort_findings(batch.findings + validate_batch(batch, as_of, th.default_hours,
+                                                                       th.default_capacity))
+        return Run(as_of=as_of, settings=settings, batch=batch, findings=FindingsReport.of(batch))
+
+
+_FROZEN_RUNS = [0]
+
+
+@contextmanager
+def _records_frozen() -> Iterator[None]:
+    """The objects alive once the inputs are read (millions: records, their dicts and values) are
+    moved out of the cyclic garbage collector's reach (`gc.freeze()`, called after reading) until
+    the outermost run ends. They live as long as the run anyway; without it every full collection
+    walks them all again while validation, analysis and the master make their objects (about a
+    third of those stages' time on 100 000 tasks). Freed objects are still freed at once."""
+    _FROZEN_RUNS[0] += 1
+    try:
+        yield
+    finally:
+        _FROZEN_RUNS[0] -= 1
+        if _FROZEN_RUNS[0] == 0:
+            gc.unfreeze()
 
 
 def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: date, *,
@@ -133,7 +157,7 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:   # a path component is a file, or the folder cannot be made
         raise OutputError("output_not_writable", folder=output.parent, reason=exc.strerror or exc) from exc
-    with run_lock(output.parent, timeout=lock_timeout):
+    with run_lock(output.parent, timeout=lock_timeout), _records_frozen():
         clean_stale_temps(output)
         # the old master is read first, while nothing else is in memory (a 170 000-row master)
         carried_all = read_carried_columns(output, set())
