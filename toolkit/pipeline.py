@@ -166,6 +166,7 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
             run.consolidated = merged = consolidate(run.batch)
             run.analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],
                                    merged["risks"], merged["milestones"], settings, as_of)
+            gc.freeze()         # the analysis lives as long as the run, like the records
             run.history_url, run.history_series = url, history.series
             if history.damaged_kept is not None:
                 run.analysis.warnings.append(Reason("history.damaged", {"file": _history_name(url),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from ..config import Thresholds
@@ -34,10 +35,59 @@ def _did_you_mean(name: str, known: list[str]) -> Any:
     return suggestion(close[0]) if close else ""
 
 
+@dataclass(slots=True)
+class Tally:
+    """What the rules need of one project's tasks (counted row-wise by `tally_tasks`, or from
+    the arrays of the column-wise flags)."""
+
+    tasks: int = 0
+    open: int = 0
+    overdue: int = 0              # open and overdue
+    worst: int = 0                # most working days late of those
+    behind: int = 0               # open and behind
+    blocked: int = 0              # open and blocked
+    overloaded: set[str] = field(default_factory=set)   # owners of open tasks in an overloaded week
+    issues: int = 0               # tasks with a data issue (open or not)
+    done: int = 0                 # status Done
+
+
+def tally_tasks(views: Iterable[TaskView]) -> dict[str, Tally]:
+    """A `Tally` per project named by a task, in order of first mention."""
+    tallies: dict[str, Tally] = {}
+    for view in views:
+        record, flags = view.record, view.flags
+        name = _project_of(record)
+        if not name:
+            continue
+        tally = tallies.get(name)
+        if tally is None:
+            tally = tallies[name] = Tally()
+        tally.tasks += 1
+        if flags.data_issue:
+            tally.issues += 1
+        if record.values.get("status") == "done":
+            tally.done += 1
+        if not is_open(record):
+            continue
+        tally.open += 1
+        if flags.overdue:
+            tally.worst = max(tally.worst, flags.days_late) if tally.overdue else flags.days_late
+            tally.overdue += 1
+        if flags.behind:
+            tally.behind += 1
+        if flags.blocked:
+            tally.blocked += 1
+        if flags.overloaded:
+            tally.overloaded.add(str(record.values.get("owner")).strip())
+    return tallies
+
+
 def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks: Sequence[RiskView],
-                   kpis: Sequence[KpiView], milestones: Sequence[MilestoneView], th: Thresholds) -> list[ProjectHealth]:
+                   kpis: Sequence[KpiView], milestones: Sequence[MilestoneView], th: Thresholds,
+                   tallies: dict[str, Tally] | None = None) -> list[ProjectHealth]:
     """Red / amber / green per project (those of the Projects sheet, then any other named by a
-    task), with every rule that fired as a Reason, red ones first.
+    task), with every rule that fired as a Reason, red ones first. `tallies`: the tasks counted
+    per project (`tally_tasks(views)` when not given).
 
     red:   an open task late >= th.red_days_late working days; overdue tasks >= th.red_overdue_share % of
            open tasks; a failed milestone; an open risk scoring >= risk_high; a KPI not met in a
@@ -55,12 +105,9 @@ def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks:
         if name:
             order.setdefault(name)
             phase.setdefault(name, record.values.get("phase"))
-    by_project: dict[str, list[TaskView]] = defaultdict(list)
-    for view in views:
-        name = _project_of(view.record)
-        if name:
-            order.setdefault(name)
-            by_project[name].append(view)
+    if tallies is None:
+        tallies = tally_tasks(views)
+    order.update(dict.fromkeys(tallies))
     risks_of: dict[str, list[RiskView]] = defaultdict(list)
     for risk in risks:
         risks_of[_project_of(risk.record)].append(risk)
@@ -71,23 +118,22 @@ def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks:
     for milestone in milestones:
         milestones_of[_project_of(milestone.record)].append(milestone)
 
+    none = Tally()
     out = []
     for name in order:
-        tasks = by_project.get(name, [])
+        tally = tallies.get(name, none)
         red, amber = [], []
 
-        open_tasks = [v for v in tasks if is_open(v.record)]
-        overdue = [v for v in open_tasks if v.flags.overdue]
-        if overdue:
-            worst = max(v.flags.days_late for v in overdue)
-            share = 100.0 * len(overdue) / len(open_tasks)
+        if tally.overdue:
+            worst = tally.worst
+            share = 100.0 * tally.overdue / tally.open
             if worst >= th.red_days_late:
-                red.append(Reason("rag.overdue_late", {"count": len(overdue), "days": worst, "limit": th.red_days_late}))
+                red.append(Reason("rag.overdue_late", {"count": tally.overdue, "days": worst, "limit": th.red_days_late}))
             if share >= th.red_overdue_share - EPS:
-                red.append(Reason("rag.overdue_share", {"count": len(overdue), "open": len(open_tasks),
+                red.append(Reason("rag.overdue_share", {"count": tally.overdue, "open": tally.open,
                                                         "share": round(share), "limit": round(th.red_overdue_share)}))
             if worst < th.red_days_late and share < th.red_overdue_share - EPS:
-                amber.append(Reason("rag.overdue", {"count": len(overdue), "days": worst}))
+                amber.append(Reason("rag.overdue", {"count": tally.overdue, "days": worst}))
 
         failed = [m for m in milestones_of.get(name, []) if m.record.values.get("status") == "failed"]
         if failed:
@@ -104,12 +150,10 @@ def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks:
             if phase.get(name) in CLOSING_PHASES:
                 red.append(Reason("rag.kpi_closure", {"count": len(not_met), "names": names}))
 
-        behind = [v for v in open_tasks if v.flags.behind]
-        if behind:
-            amber.append(Reason("rag.behind", {"count": len(behind)}))
-        blocked = [v for v in open_tasks if v.flags.blocked]
-        if blocked:
-            amber.append(Reason("rag.blocked", {"count": len(blocked)}))
+        if tally.behind:
+            amber.append(Reason("rag.behind", {"count": tally.behind}))
+        if tally.blocked:
+            amber.append(Reason("rag.blocked", {"count": tally.blocked}))
         late_milestones = [m for m in milestones_of.get(name, []) if m.overdue]
         if late_milestones:
             amber.append(Reason("rag.milestone_overdue", {
@@ -122,16 +166,15 @@ def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks:
         if review:
             amber.append(Reason("rag.risk_review", {"count": len(review),
                                                     "ids": _names(r.record.values.get("id") for r in review)}))
-        overloaded = sorted({str(v.record.values.get("owner")).strip() for v in open_tasks if v.flags.overloaded})
+        overloaded = sorted(tally.overloaded)
         if overloaded:
             amber.append(Reason("rag.overloaded", {"count": len(overloaded), "names": _names(overloaded)}))
         if not_met and phase.get(name) not in CLOSING_PHASES:
             amber.append(Reason("rag.kpi_not_met", {"count": len(not_met), "names": names}))
 
         # a project with rows in error is never shown green
-        issues = [v for v in tasks if v.flags.data_issue]
-        if issues:
-            amber.append(Reason("rag.data_errors", {"count": len(issues)}))
+        if tally.issues:
+            amber.append(Reason("rag.data_errors", {"count": tally.issues}))
 
         rag = "red" if red else "amber" if amber else "green"
         reasons = red + amber or [Reason("rag.green")]
@@ -139,7 +182,5 @@ def judge_projects(views: Sequence[TaskView], projects: Sequence[Record], risks:
             # a task's project missing from the Projects sheet (a typo?): its health is unknown
             rag = "unknown"
             reasons = [Reason("rag.unknown_project", {"hint": _did_you_mean(name, list(registered.values()))})] + red + amber
-        out.append(ProjectHealth(name, rag, reasons, tasks=len(tasks),
-                                 done=sum(1 for v in tasks if v.record.values.get("status") == "done"),
-                                 overdue=len(overdue)))
+        out.append(ProjectHealth(name, rag, reasons, tasks=tally.tasks, done=tally.done, overdue=tally.overdue))
     return out
