@@ -10,7 +10,7 @@ and put back on its task if that task becomes unique again), and a finding says 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import python_calamine as calamine
 from .. import i18n
 from ..ids import task_key
 from ..schema import TASKS, normalize_header
+from .sheet_columns import read_columns
 from .sheet_head import first_rows
 
 # the toolkit's own columns of the Tasks sheet (keys of i18n.TEXT), never carried
@@ -132,17 +133,20 @@ def read_carried_columns(master_path: Path, known_headers: set[str]) -> CarriedC
     if _nothing_to_carry(path, names, skip):
         return CarriedColumns()
     try:
-        wb = calamine.CalamineWorkbook.from_path(str(path))
-        sheet_name = next((n for n in wb.sheet_names if normalize_header(n) in names), None)
-        aside_names = unmatched_sheet_names()
-        aside_name = next((n for n in wb.sheet_names if normalize_header(n) in aside_names), None)
+        book: Any = None
         headers: list[str] = []
         carried: list[CarriedRow] = []
-        for name, is_aside in ((sheet_name, False), (aside_name, True)):
-            if name is None:
-                continue
-            # rows one at a time (never the whole sheet as Python lists: a master may hold 170 000)
-            found = _carried_rows(wb.get_sheet_by_name(name).iter_rows(), skip, is_aside)
+        aside_names = unmatched_sheet_names()
+        for wanted, is_aside in ((lambda n: normalize_header(n) in names, False),
+                                 (lambda n: normalize_header(n) in aside_names, True)):
+            found = _carried_from_xml(path, wanted, skip, is_aside) if FAST_COLUMNS else _UNREAD
+            if found is _UNREAD:    # something the small reader does not handle: the whole sheet
+                if book is None:
+                    book = calamine.CalamineWorkbook.from_path(str(path))
+                name = next((n for n in book.sheet_names if wanted(n)), None)
+                # rows one at a time (never the whole sheet as Python lists: a master may hold 170 000)
+                found = None if name is None else _carried_rows(book.get_sheet_by_name(name).iter_rows(), skip,
+                                                                is_aside)
             if found is None:
                 continue
             table_headers, table_rows = found
@@ -153,6 +157,46 @@ def read_carried_columns(master_path: Path, known_headers: set[str]) -> CarriedC
     if not headers:
         return CarriedColumns()
     return CarriedColumns(headers, carried)
+
+
+FAST_COLUMNS = True     # tests turn it off to compare with python-calamine's whole sheet
+_UNREAD: Any = object()
+
+
+def _carried_from_xml(path: Path, wanted: Callable[[str], bool], skip: set[str], is_aside: bool) -> Any:
+    """`_carried_rows` of the first sheet `wanted` accepts, from only the cells it needs
+    (`sheet_columns.read_columns`): the header, the carried columns, and the department and
+    Task ID of the rows holding a carried value. `_UNREAD` when that reader cannot tell."""
+    id_names = _id_names()
+    dept_names = _dept_names()
+    if is_aside:
+        skip = skip | {normalize_header(s) for s in i18n.TEXT["col.carried_why"]}
+    chosen: dict[str, Any] = {}
+
+    def is_header(row: list[Any]) -> bool:
+        return any(normalize_header("" if v is None else v) in id_names for v in row)
+
+    def choose(header: list[Any]) -> tuple[list[int], list[int]]:
+        carried_cols = _carried_columns(header, skip)
+        id_col = next(i for i, v in enumerate(header) if normalize_header(v) in id_names)
+        dept_col = next((i for i, v in enumerate(header) if normalize_header(v) in dept_names), None)
+        chosen.update(carried=carried_cols, id_col=id_col, dept_col=dept_col)
+        return [i for i, _ in carried_cols], [id_col] + ([] if dept_col is None else [dept_col])
+
+    result = read_columns(path, wanted, is_header, choose)
+    if result is None:
+        return _UNREAD
+    if not chosen or not chosen["carried"]:
+        return None
+    found: list[CarriedRow] = []
+    id_col, dept_col = chosen["id_col"], chosen["dept_col"]
+    for row in result[1]:
+        kept = {header: _plain(row[i]) for i, header in chosen["carried"] if i in row}
+        if not kept:
+            continue
+        department = _id_text(row.get(dept_col, "")) if dept_col is not None else ""
+        found.append(CarriedRow(department, _id_text(row.get(id_col, "")), kept))
+    return [h for _, h in chosen["carried"]], found
 
 
 def _nothing_to_carry(path: Path, names: set[str], skip: set[str]) -> bool:
@@ -196,10 +240,14 @@ def _carried_columns(header_row: list[Any], skip: set[str]) -> list[tuple[int, s
     return carried_cols
 
 
+def _dept_names() -> set[str]:
+    return {normalize_header(TASKS.column("department").en), normalize_header(TASKS.column("department").zh)}
+
+
 def _carried_rows(row_iter: Iterable[list[Any]], skip: set[str], is_aside: bool
                   ) -> tuple[list[str], list[CarriedRow]] | None:
     id_names = _id_names()
-    dept_names = {normalize_header(TASKS.column("department").en), normalize_header(TASKS.column("department").zh)}
+    dept_names = _dept_names()
     rows = iter(row_iter)
     header_row = _header_row(rows)
     if header_row is None:

@@ -1,0 +1,106 @@
+"""The old master's hand-added columns read from only the cells they need
+(`inputs/sheet_columns.py`) are exactly those python-calamine's whole sheet gives
+(`previous_master.FAST_COLUMNS` off), on masters written by the toolkit (inline strings) and
+saved again by openpyxl (shared strings, a column before Task ID, rows above the header, an
+unmatched sheet), with awkward values; and anything the small reader does not handle (a
+date-formatted cell) falls back to the whole sheet with the same result."""
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine
+
+from conftest import REPO
+from toolkit import i18n
+from toolkit.config import Settings
+from toolkit.inputs import previous_master
+from toolkit.inputs.previous_master import CarriedColumns, CarriedRow, read_carried_columns
+from toolkit.outputs.master import write_master
+from toolkit.pipeline import run_consolidation
+
+AS_OF = date(2026, 10, 20)
+ODD = ["  spaced  ", "a & b <c> \"q\" 'a'", "中文 备注", "emoji 😀", "line\nbreak", 0, 12, 3.5, -1e-7, 1e20,
+       "=not a formula", "x" * 300, "T-1", "tab\there"]
+
+
+def _master(tmp_path: Path) -> Path:
+    """A toolkit master of 1 200 tasks with two hand-added columns (one far right: "AB"-style
+    letters), a value on every seventh task."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import make_department_workbooks
+    folder = make_department_workbooks(tmp_path / "gen", 4, 300)[0].parent
+    out = tmp_path / "out"
+    master = out / "master.xlsx"
+    run = run_consolidation([folder], Settings(base_dir=out), AS_OF - timedelta(days=7), output=master,
+                            stamp="earlier")
+    assert run.analysis is not None
+    rows = [CarriedRow(str(v.record.values.get("department") or v.record.department), str(v.record.values["id"]),
+                       {"PMO notes": ODD[(k // 7) % len(ODD)], **({"Zeta": f"z{k}"} if k % 3 == 0 else {})})
+            for k, v in enumerate(run.analysis.tasks) if k % 7 == 0]
+    write_master(master, run, "en", carried=CarriedColumns(["PMO notes", "Zeta"], rows))
+    return master
+
+
+def _both(master: Path, monkeypatch, fast_expected: bool = True) -> CarriedColumns:
+    monkeypatch.setattr(previous_master, "FAST_COLUMNS", False)
+    plain = read_carried_columns(master, set())
+    monkeypatch.setattr(previous_master, "FAST_COLUMNS", True)
+    if fast_expected:
+        def refuse(*args, **kwargs):
+            raise AssertionError("the whole sheet was read")
+        monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", refuse)
+    fast = read_carried_columns(master, set())
+    monkeypatch.undo()
+    assert fast == plain
+    assert plain.rows and plain.headers
+    return plain
+
+
+def test_toolkit_master_inline_strings(tmp_path, monkeypatch):
+    carried = _both(_master(tmp_path), monkeypatch)
+    assert carried.headers == ["PMO notes", "Zeta"]
+    got = [row.values["PMO notes"] for row in carried.rows]
+    assert "  spaced  " in got and 12 in got and 3.5 in got and "line\nbreak" in got and "中文 备注" in got
+    assert all(row.department and row.task_id for row in carried.rows)
+
+
+@pytest.mark.parametrize("edit", ["resaved", "column_first", "rows_above", "aside", "numbers_as_ids"])
+def test_master_saved_by_openpyxl(tmp_path, monkeypatch, edit):
+    master = _master(tmp_path)
+    book = openpyxl.load_workbook(master)
+    ws = book["Tasks"]
+    if edit == "column_first":               # a hand-added column before Task ID
+        ws.insert_cols(1)
+        ws.cell(1, 1, "First look")
+        for r in range(2, ws.max_row + 1, 5):
+            ws.cell(r, 1, f"look {r}")
+    elif edit == "rows_above":               # a title and a blank row above the header
+        ws.insert_rows(1, 2)
+        ws.cell(1, 1, "Tasks of the week")
+    elif edit == "aside":
+        aside = book.create_sheet(i18n.TEXT["sheet.carried_unmatched"][0])
+        aside.append(["Department", "Task ID", i18n.TEXT["col.carried_why"][0], "PMO notes", "Older"])
+        aside.append(["Dept 000", "T-gone", "gone", "keep me", 7])
+        aside.append(["Dept 001", "", "blank", None, "old one"])
+    elif edit == "numbers_as_ids":           # IDs and a department typed as numbers
+        for r in range(2, 40):
+            ws.cell(r, 1, r * 10)
+            ws.cell(r, 4, 2026)
+    book.save(master)                        # openpyxl writes shared strings
+    _both(master, monkeypatch)
+
+
+def test_date_cells_fall_back_to_the_whole_sheet(tmp_path, monkeypatch):
+    master = _master(tmp_path)
+    book = openpyxl.load_workbook(master)
+    ws = book["Tasks"]
+    column = [c.value for c in ws[1]].index("PMO notes") + 1
+    ws.cell(2, column, date(2026, 11, 2))
+    ws.cell(2, column).number_format = "yyyy-mm-dd"
+    book.save(master)
+    carried = _both(master, monkeypatch, fast_expected=False)
+    assert any(not isinstance(row.values["PMO notes"], (str, int, float)) for row in carried.rows)
