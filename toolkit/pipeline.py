@@ -112,22 +112,25 @@ def run_validation(paths: Sequence[Path] | None, settings: Settings, as_of: date
         return Run(as_of=as_of, settings=settings, batch=batch, findings=FindingsReport.of(batch))
 
 
-_FROZEN_RUNS = [0]
+_FROZEN_RUNS = [0, 0]       # runs going on, objects frozen before the first of them
 
 
 @contextmanager
 def _records_frozen() -> Iterator[None]:
     """The objects alive once the inputs are read (millions: records, their dicts and values) are
-    moved out of the cyclic garbage collector's reach (`gc.freeze()`, called after reading) until
-    the outermost run ends. They live as long as the run anyway; without it every full collection
-    walks them all again while validation, analysis and the master make their objects (about a
-    third of those stages' time on 100 000 tasks). Freed objects are still freed at once."""
+    moved out of the cyclic garbage collector's reach (`gc.freeze()`, called after reading and
+    after analysing) until the outermost run ends. They live as long as the run anyway; without
+    it every full collection walks them all again while validation, analysis and the master make
+    their objects (about a third of those stages' time on 100 000 tasks). Freed objects are still
+    freed at once. Objects a caller froze before (a server before forking) stay frozen."""
+    if _FROZEN_RUNS[0] == 0:
+        _FROZEN_RUNS[1] = gc.get_freeze_count()
     _FROZEN_RUNS[0] += 1
     try:
         yield
     finally:
         _FROZEN_RUNS[0] -= 1
-        if _FROZEN_RUNS[0] == 0:
+        if _FROZEN_RUNS[0] == 0 and _FROZEN_RUNS[1] == 0:
             gc.unfreeze()
 
 

@@ -24,7 +24,8 @@ from .sheet_head import _MAIN, _sheet_part, _Unusual
 
 _CHUNK = 8 << 20                  # bytes of XML looked at a time (cut after the last whole row)
 HEAD_ROWS = 30                    # the header is looked for among this many rows (as `_header_row`)
-_ROW = re.compile(rb"<row\b[^>]*(?<!/)>(.*?)</row>|<row\b[^>]*/>", re.S)
+_ROW = re.compile(rb"<row\b([^>]*?)(?<!/)>(.*?)</row>|<row\b([^>]*)/>", re.S)
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
 _ANY_CELL = re.compile(rb"<c\b")
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>/]*)(?:/>|>(.*?)</c>)', re.S)
@@ -247,14 +248,21 @@ def _read(book: _Book, part: Any, is_header: Callable[[list[Any]], bool],
             if match is None:
                 break
             position = match.end()
-            cells = _row_cells(book, match.group(1) or b"")
-            if not cells or all(v is None or v == "" for _, _, v in cells):
-                continue
-            number = cells[0][0]
+            numbered = _ROW_NUMBER.search(match.group(1) or match.group(3) or b"")
+            if numbered is None:
+                raise _Unusual("row without a number")
+            number = int(numbered.group(1))
+            # the window starts at the first row written, empty or not: never after python-calamine's
+            # first row, so a header found here is the one `_header_row` finds in calamine's rows
             if first_row is None:
                 first_row = number
             if number >= first_row + HEAD_ROWS:
                 raise _Unusual("no header among the first rows")
+            cells = _row_cells(book, match.group(2) or b"")
+            if not cells or all(v is None or v == "" for _, _, v in cells):
+                continue
+            if any(n != number for n, _, _ in cells):
+                raise _Unusual("cell outside its row")
             values: list[Any] = [""] * (max(c for _, c, _ in cells) + 1)     # "" where empty, as calamine
             for _, column, value in cells:
                 if value is not None:
