@@ -104,3 +104,17 @@ def test_date_cells_fall_back_to_the_whole_sheet(tmp_path, monkeypatch):
     book.save(master)
     carried = _both(master, monkeypatch, fast_expected=False)
     assert any(not isinstance(row.values["PMO notes"], (str, int, float)) for row in carried.rows)
+
+
+@pytest.mark.parametrize("department, fallback, task_id, raw_id", [
+    ("IT", "", "T-1", None), (" ｉｔ ", "", "t-1", None), (None, "HR", None, " T-2 "), ("", "HR", 12.0, None),
+    (2026, "", "A", None), (True, "", "B", None), ("Dept 000", "", None, None)])
+def test_master_task_key_is_task_key(department, fallback, task_id, raw_id):
+    """The departments' keys are remembered: the key is still `task_key` of the cells."""
+    from toolkit.ids import task_key
+    from toolkit.model import Record, Source
+    for _ in range(2):                                       # folded, then remembered
+        record = Record("tasks", Source("a.xlsx", "Tasks", 2), {"department": department, "id": task_id},
+                        raw={"id": raw_id}, department=fallback)
+        assert previous_master.master_task_key(record) == task_key(department or fallback,
+                                                                   raw_id if task_id is None else task_id)

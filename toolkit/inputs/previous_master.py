@@ -18,7 +18,7 @@ from typing import Any
 import python_calamine as calamine
 
 from .. import i18n
-from ..ids import task_key
+from ..ids import normalize_id, task_key
 from ..schema import TASKS, normalize_header
 from .sheet_columns import read_columns
 from .sheet_head import first_rows
@@ -72,6 +72,8 @@ def match_carried(carried: CarriedColumns, task_keys: Iterable[tuple[str, str]])
     """Give each hand-typed row to the one new task of its department and Task ID. A row whose
     ID is blank, whose key occurs twice (old or new), or whose task is gone is never put on
     another row and never dropped: it is returned in `unmatched`, with why."""
+    if not carried.rows:            # nothing carried (most runs): the tasks' keys are not needed
+        return CarriedMatch(list(carried.headers), {}, [])
     new = Counter(task_keys)
     old = Counter(row.key for row in carried.rows)
     values: dict[tuple[str, str], dict[str, Any]] = {}
@@ -278,7 +280,17 @@ def master_task_key(record: Any) -> tuple[str, str]:
     task_id = values.get("id")
     if task_id is None:
         task_id = record.raw.get("id")
-    return task_key(department, task_id)
+    if department.__class__ is not str:
+        return task_key(department, task_id)
+    dept_key = _DEPARTMENT_KEYS.get(department)      # a few hundred departments on 100 000 tasks:
+    if dept_key is None:                               # each folded once
+        if len(_DEPARTMENT_KEYS) >= 4096:
+            _DEPARTMENT_KEYS.clear()
+        dept_key = _DEPARTMENT_KEYS[department] = normalize_id(department)
+    return dept_key, normalize_id(task_id)
+
+
+_DEPARTMENT_KEYS: dict[str, str] = {}
 
 
 def _id_text(value: Any) -> str:
