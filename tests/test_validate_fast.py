@@ -180,3 +180,19 @@ def test_normalize_id_ascii_shortcut_is_the_full_rule():
     class Id(str):
         pass
     assert normalize_id(Id(" X-1 ")) == "x-1"
+
+
+def test_sort_findings_as_before():
+    """Plain cells ("AB12") are split by one regex: the order is the one of the letter and digit scan."""
+    from toolkit.errors import Severity
+
+    def plain_order(f: Finding) -> tuple:
+        letters = "".join(ch for ch in (f.cell or "") if ch.isalpha())
+        return (f.file, f.sheet or "", f.row or 0, len(letters), letters, f.code)
+
+    rng = random.Random(9)
+    cells = [None, "", "A1", "B2", "AA1", "Z10", "AB12", "a3", "A1:B2", "Ａ1", "X", "١٢", "C0", "AZ100", "B10"]
+    findings = [Finding(rng.choice(["dup", "bad-date", "x"]), Severity.ERROR, rng.choice(["a.xlsx", "b.xlsx"]),
+                        rng.choice([None, "Tasks", "Team"]), rng.choice(cells)) for _ in range(2000)]
+    assert validate.sort_findings(findings) == sorted(findings, key=plain_order)
+    assert [id(f) for f in validate.sort_findings(findings)] == [id(f) for f in sorted(findings, key=plain_order)]

@@ -5,6 +5,7 @@ Cell-level problems (types, lists, required values) are found while reading
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 
@@ -264,8 +265,15 @@ def validate_batch(batch: Batch, as_of: date, default_hours: float | None = None
     return sort_findings(reading + cross)
 
 
+_PLAIN_CELL = re.compile(r"([A-Z]+)([0-9]+)")
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     def order(f: Finding) -> tuple[str, str, int, int, str, str]:
-        letters = "".join(ch for ch in (f.cell or "") if ch.isalpha())
-        return (f.file, f.sheet or "", f.row or 0, len(letters), letters, f.code)
+        plain = _PLAIN_CELL.fullmatch(f.cell) if f.cell else None
+        if plain is not None:           # "AB12": its letters and row at once (thousands of findings)
+            letters, row = plain.group(1), int(plain.group(2))
+        else:
+            letters, row = "".join(ch for ch in (f.cell or "") if ch.isalpha()), f.row or 0
+        return (f.file, f.sheet or "", row, len(letters), letters, f.code)
     return sorted(findings, key=order)
