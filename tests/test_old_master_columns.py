@@ -118,3 +118,38 @@ def test_master_task_key_is_task_key(department, fallback, task_id, raw_id):
                         raw={"id": raw_id}, department=fallback)
         assert previous_master.master_task_key(record) == task_key(department or fallback,
                                                                    raw_id if task_id is None else task_id)
+
+
+def test_rich_text_formulas_and_booleans(tmp_path, monkeypatch):
+    """A master another tool wrote (XlsxWriter's shared strings with rich runs, formulas with a
+    cached text or number, booleans, a blank row, a column after a gap): as the whole sheet."""
+    import xlsxwriter
+    path = tmp_path / "master.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    bold = book.add_format({"bold": True})
+    ws = book.add_worksheet("Tasks")
+    ws.write_row(0, 0, ["Task ID", "Department", "PMO notes"])
+    ws.write(0, 5, "Later")
+    for r in range(1, 60):
+        if r == 7:
+            continue                                      # a blank row
+        ws.write(r, 0, f"T-{r}")
+        ws.write(r, 1, "IT" if r % 2 else "HR")
+        kind = r % 6
+        if kind == 0:
+            ws.write_rich_string(r, 2, "plain ", bold, "bold", " tail ")
+        elif kind == 1:
+            ws.write_formula(r, 2, '="a"&"b"', None, "ab")
+        elif kind == 2:
+            ws.write_formula(r, 2, "=1+1", None, 2)
+        elif kind == 3:
+            ws.write_boolean(r, 2, r % 4 == 3)
+        elif kind == 4:
+            ws.write_string(r, 2, "  both ends  ")
+        if r % 5 == 0:
+            ws.write(r, 5, f"later {r}")
+    book.close()
+    carried = _both(path, monkeypatch)
+    assert carried.headers == ["PMO notes", "Later"]
+    values = [v for row in carried.rows for v in row.values.values()]
+    assert "plain bold tail " in values and "ab" in values and True in values and "  both ends  " in values

@@ -32,7 +32,7 @@ _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>/]*)(?:/>|>(.*?)</c>)', re.S)
 _ATTR_T = re.compile(rb'\st="([^"]*)"')
 _ATTR_S = re.compile(rb'\ss="(\d+)"')
 _V = re.compile(rb"<v>(.*?)</v>", re.S)
-_T = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
+_T = re.compile(rb"<t(?:\s[^>]*?)?(?<!/)>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
