@@ -74,6 +74,8 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
     with ThreadPoolExecutor(max_workers=_reader_threads(len(chosen))) as pool:
         for (path, _), workbook in zip(chosen, pool.map(read_one, chosen)):
             workbooks.append(workbook)
+            if _FROZEN_RUNS[0]:
+                gc.freeze()      # in a run (see _records_frozen): what is read stays; collections need not walk it
             if progress:
                 progress(path)
     return Batch(workbooks=workbooks, findings=found)
