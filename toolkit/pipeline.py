@@ -82,7 +82,9 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
 
 
 def _reader_threads(files: int) -> int:
-    return max(1, min(files, os.cpu_count() or 1, 4))
+    """One thread more than the cores (at most 4): while one thread types rows (holding the
+    GIL), the others parse, and a parse that has finished need not leave a core idle."""
+    return max(1, min(files, (os.cpu_count() or 1) + 1, 4))
 
 
 def _same_file(a: Path, b: Path) -> bool:
