@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..analyze.tasks import status_unknown
 from ..i18n import text
@@ -28,13 +29,13 @@ class FlagCounts:
 
 
 def count_flags(analysis: Analysis) -> FlagCounts:
-    tasks = analysis.tasks
+    flags = [v.flags for v in analysis.tasks]      # each flag counted over the list (issue 7)
     return FlagCounts(
-        overdue=sum(v.flags.overdue for v in tasks),
-        due_soon=sum(v.flags.due_soon for v in tasks),
-        behind=sum(v.flags.behind for v in tasks),
-        overloaded=sum(v.flags.overloaded for v in tasks),
-        blocked=sum(v.flags.blocked for v in tasks),
+        overdue=sum(map(attrgetter("overdue"), flags)),
+        due_soon=sum(map(attrgetter("due_soon"), flags)),
+        behind=sum(map(attrgetter("behind"), flags)),
+        overloaded=sum(map(attrgetter("overloaded"), flags)),
+        blocked=sum(map(attrgetter("blocked"), flags)),
         high_risk=sum(r.high and r.level != "closed" for r in analysis.risks),
     )
 
@@ -80,19 +81,23 @@ class DataFigures:
 
 def data_figures(run: Run) -> DataFigures:
     analysis = run.require_analysis()
-    task_files = {v.record.source.file for v in analysis.tasks}
+    records = [v.record for v in analysis.tasks]
+    task_files = {r.source.file for r in records}
     files = [wb.file for wb in run.batch.workbooks if wb.readable and wb.file not in task_files]
     skipped: Counter[str] = Counter()
     for finding in run.findings.findings:
         if finding.code in SKIP_REASONS:
             skipped[finding.code] += int(finding.params.get("count", 1))
+    values = [r.values for r in records]
+    statuses = [d.get("status") for d in values]
     return DataFigures(
         files_without_tasks=files,
         skipped={code: skipped[code] for code in SKIP_REASONS if skipped[code]},
-        no_due=sum(1 for v in analysis.tasks if v.record.values.get("due") is None),
-        no_owner=sum(1 for v in analysis.tasks if not v.record.values.get("owner")),
-        issues=sum(1 for v in analysis.tasks if v.flags.data_issue),
-        no_status=sum(1 for v in analysis.tasks if status_unknown(v.record)),
+        no_due=[d.get("due") for d in values].count(None),
+        no_owner=len(values) - sum(map(bool, [d.get("owner") for d in values])),
+        issues=sum(v.flags.data_issue for v in analysis.tasks),
+        # a status is unknown only when it has no value: the others are not asked
+        no_status=sum(1 for r, status in zip(records, statuses) if status is None and status_unknown(r)),
     )
 
 

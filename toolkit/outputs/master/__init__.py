@@ -24,9 +24,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...inputs.own_outputs import MARKER
-from ...inputs.previous_master import CarriedColumns, master_task_key, match_carried
+from ...inputs.previous_master import CarriedColumns, match_carried
 from ...run import Run
-from .book import MasterBook
+from .book import MasterBook, task_keys
 from .changes import write_changes
 from .dashboard import write_dashboard
 from .fast_rows import Workbook
@@ -60,7 +60,10 @@ def write_master(path: Path, run: Run, lang: str, *, carried: CarriedColumns | N
     analysis = run.require_analysis()
     merged = run.consolidated
     assert merged is not None
-    match = match_carried(carried or CarriedColumns(), (master_task_key(v.record) for v in analysis.tasks))
+    carried = carried or CarriedColumns()
+    # each task's key only when there are carried rows to match (100 000 keys cost a quarter second)
+    keys = task_keys(analysis.tasks) if carried.rows else None
+    match = match_carried(carried, keys or ())
     wb = Workbook(str(path), WORKBOOK_OPTIONS)
     try:
         wb.set_custom_property(MARKER, "master")     # never read back as a department workbook
@@ -69,6 +72,8 @@ def write_master(path: Path, run: Run, lang: str, *, carried: CarriedColumns | N
                           list(merged.extra_task_headers), match.values, list(match.headers),
                           paper=run.settings.paper, files=run.findings.files, compared_with=run.compared_with)
         book.run = run
+        if keys is not None:
+            book._keys = keys
         book.carried_unmatched = match.unmatched
         book.link_base = Path(path).resolve().parent
         book.linkable = {f.path for f in run.findings.files if f.readable and f.path}

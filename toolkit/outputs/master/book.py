@@ -239,6 +239,32 @@ class Styles:
 
 
 
+def task_keys(views: Sequence[TaskView]) -> list[tuple[str, str]]:
+    """`master_task_key` of every task, in order: an ASCII text's key is worked out by its
+    ASCII rules (NFKC leaves ASCII as it is, case folding is lower case), anything else by
+    `normalize_id`; the department (few of them) once each."""
+    from ...ids import normalize_id
+    from ...inputs.previous_master import master_task_key
+
+    keys: list[tuple[str, str]] = []
+    departments: dict[Any, str] = {}
+    for view in views:
+        record = view.record
+        values = record.values
+        department = values.get("department") or record.department
+        task_id = values.get("id")
+        if task_id is None:
+            task_id = record.raw.get("id")
+        if type(department) is not str or type(task_id) is not str or not task_id.isascii():
+            keys.append(master_task_key(record))
+            continue
+        dept = departments.get(department)
+        if dept is None:
+            dept = departments[department] = normalize_id(department)
+        keys.append((dept, "".join(task_id.lower().split())))
+    return keys
+
+
 class MasterBook:
     """One master being written: the workbook, its formats, the language and the run's pieces."""
 
@@ -300,6 +326,13 @@ class MasterBook:
         if marks is None or len(marks) != len(self.analysis.tasks):
             marks = self._marks = [row_mark(v) for v in self.analysis.tasks]
         return marks
+
+    def task_keys(self) -> list[tuple[str, str]]:
+        """`master_task_key` of every task, in the tasks' order (computed once)."""
+        keys = getattr(self, "_keys", None)
+        if keys is None or len(keys) != len(self.analysis.tasks):
+            keys = self._keys = task_keys(self.analysis.tasks)
+        return keys
 
     def task_values(self) -> dict[str, tuple]:
         """Every task's value of each schema column, column by column in the tasks' order (read

@@ -13,6 +13,7 @@ The sheet is laid out in a `Grid` first (two panels share rows) and written row 
 """
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from datetime import date, timedelta
@@ -162,7 +163,8 @@ def write_dashboard(book: MasterBook) -> None:
     left.gap()
     status_chart_row = left.row
 
-    flag_cells = _flag_strip(right, flags)
+    done = book.task_values()["status"].count("done")      # the values read once for every sheet
+    flag_cells = _flag_strip(right, flags, done)
     flag_chart_row = right.row
     right.row += CHART_ROWS
     right.line(t("dash.flag_legend"), colour="#595959", size=9)
@@ -182,7 +184,7 @@ def write_dashboard(book: MasterBook) -> None:
         grid.put(last, 0, f"{t('master.dash.notes')}: {notes}", fmt(border=False), len(WIDTHS), fit=True)
     grid.write(ws)
     sheet = ws.get_name()
-    _flag_chart(book, ws, sheet, flag_cells, flag_chart_row, _rows_pixels(grid, flag_chart_row))
+    _flag_chart(book, ws, sheet, flag_cells, flag_chart_row, _rows_pixels(grid, flag_chart_row), _flag_items(flags, done))
     if dept_table is not None:
         _status_chart(book, ws, sheet, dept_table, status_chart_row,
                       _rows_pixels(grid, status_chart_row, status_rows))
@@ -236,15 +238,19 @@ def _late_order(view: TaskView) -> tuple:
 
 def _top_tasks(p: _Panel) -> None:
     book, fmt, t = p.book, p.fmt, p.book.t
-    flagged = sorted((v for v in book.analysis.tasks if v.flags.any), key=_late_order)
+    flagged = [v for v in book.analysis.tasks if v.flags.any]
     p.section(t("dash.late"))
     if not flagged:
         p.line(t("dash.late.none"))
         return
+    # the first TOP_TASKS of `sorted(flagged, key=_late_order)` (nsmallest keeps the sort's order
+    # of equal keys); when enough are overdue, only the overdue ones can come first
+    late = [v for v in flagged if v.flags.overdue]
+    top = heapq.nsmallest(TOP_TASKS, late if len(late) >= TOP_TASKS else flagged, key=_late_order)
     p.header([(TASKS.column("id").header(book.lang), 1), (TASKS.column("title").header(book.lang), 1),
               (TASKS.column("owner").header(book.lang), 1), (t("dash.col.days_late"), 1),
               (book.t("master.col.flags"), 3)])
-    for view in flagged[:TOP_TASKS]:
+    for view in top:
         values, f = view.record.values, view.flags
         fill = FILLS.get(row_mark(view) or "")
         p.cells([(values.get("id"), 1, fmt(fill=fill, bold=True)), (values.get("title"), 1, fmt(fill=fill)),
@@ -302,11 +308,10 @@ def _data_quality(p: _Panel) -> None:
                  (saved, 2, fmt("date", FILLS["amber"] if stale else None, align="left"))])
 
 
-def _flag_strip(p: _Panel, flags: Any) -> tuple[int, int, int]:
+def _flag_strip(p: _Panel, flags: Any, done: int) -> tuple[int, int, int]:
     """The flag counts in a row, each header in its Tasks colour: the chart's data and legend."""
     book, fmt, t = p.book, p.fmt, p.book.t
     p.section(t("master.dash.by_flag"))
-    done = sum(v.record.values.get("status") == "done" for v in book.analysis.tasks)
     items = _flag_items(flags, done)
     head = p.cells([(t("master.col.task_count"), 1, fmt(fill=HEADER_FILL, bold=True, size=HEAD_SIZE))]
                    + [(t(label), 1, fmt(fill=fill, bold=True, align="center", size=HEAD_SIZE))
@@ -420,10 +425,9 @@ def _panel_pixels(first: int, last: int) -> int:
     return int(sum(WIDTHS[first:last + 1]) * PX_PER_UNIT + 5 * (last - first + 1))
 
 
-def _flag_chart(book: MasterBook, ws: Any, sheet: str, cells: tuple[int, int, int], row: int, height: int) -> None:
+def _flag_chart(book: MasterBook, ws: Any, sheet: str, cells: tuple[int, int, int], row: int, height: int,
+                items: list[tuple[str, int, str, str]]) -> None:
     head, first, last = cells
-    done = sum(v.record.values.get("status") == "done" for v in book.analysis.tasks)
-    items = _flag_items(count_flags(book.analysis), done)
     bar = book.wb.add_chart({"type": "column"})
     bar.add_series({
         "name": book.t("master.dash.by_flag"),

@@ -238,6 +238,7 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
     whole = views is sheet.book.analysis.tasks
     marks = sheet.book.task_marks() if whole else [row_mark(v) for v in views]
     every = sheet.book.task_values() if whole else None
+    keys = sheet.book.task_keys() if whole and sheet.carried_headers else None
     heights: dict[tuple[int, bool], float] = {}
 
     def height_of(lines: int, cjk: bool) -> float:
@@ -319,7 +320,8 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         # a team's extra columns, then the hand-added ones carried from the last master
         for at, headers, got in ((sheet.extra_at, sheet.extras, [rec.extras for rec in recs]),
                                  (sheet.carried_at, sheet.carried_headers,
-                                  [sheet.carried.get(master_task_key(rec), {}) for rec in recs]
+                                  [sheet.carried.get(key, {}) for key in
+                                   (keys[start:start + CHUNK] if keys is not None else map(master_task_key, recs))]
                                   if sheet.carried_headers else [])):
             for i, header in enumerate(headers):
                 c = at + i
