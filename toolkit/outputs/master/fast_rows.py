@@ -26,6 +26,7 @@ import operator
 import os
 import re
 import shutil
+import zipfile
 from datetime import date, datetime, time
 from collections.abc import Sequence
 from decimal import Decimal
@@ -558,6 +559,26 @@ class Worksheet(xlsxwriter.worksheet.Worksheet):
         self._xml_end_tag("sheetData")
 
 
+class _ZipFile(zipfile.ZipFile):
+    """`zipfile.ZipFile` whose `write` of a file feeds the deflater 1 MB at a time instead of 8 KB
+    (the 170 MB of the master's XML went in 20 000 small calls: a third of the zip's time). The
+    same entries, the same contents."""
+
+    CHUNK = 1 << 20
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None,
+              compresslevel: Any = None) -> None:
+        if compress_type is not None or compresslevel is not None or not os.path.isfile(filename):
+            super().write(filename, arcname, compress_type, compresslevel)
+            return
+        zinfo = zipfile.ZipInfo.from_file(filename, arcname,
+                                          strict_timestamps=getattr(self, "_strict_timestamps", True))
+        zinfo.compress_type = self.compression
+        setattr(zinfo, "_compresslevel", self.compresslevel)
+        with open(filename, "rb") as src, self.open(zinfo, "w") as dest:
+            shutil.copyfileobj(src, dest, self.CHUNK)
+
+
 class Workbook(xlsxwriter.Workbook):
     """An XlsxWriter workbook zipped at `DEFLATE_LEVEL` instead of zlib's default level 6, its
     worksheets `Worksheet`."""
@@ -575,7 +596,7 @@ class Workbook(xlsxwriter.Workbook):
         import zipfile
 
         plain, get, crc = module.ZipFile, getattr(zipfile, "_get_compressor"), getattr(zipfile, "crc32")
-        module.ZipFile = functools.partial(plain, compresslevel=DEFLATE_LEVEL)
+        module.ZipFile = functools.partial(_ZipFile, compresslevel=DEFLATE_LEVEL)
         if _deflate is not None:
             setattr(zipfile, "_get_compressor", _compressor(get))
             setattr(zipfile, "crc32", _deflate.crc32)
