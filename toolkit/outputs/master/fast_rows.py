@@ -309,9 +309,8 @@ class RowWriter:
         ws, row = self.ws, self.row
         if self.plain_rows and row not in ws.row_info:
             self.pending.append(f'<row r="{self.rowref}">')
-        else:
-            self._write_pending()
-            ws._write_row(row, None, ws.row_info.get(row))
+        else:                                   # XlsxWriter's own start tag, kept per row information
+            self.pending.append(f'<row r="{self.rowref}"{self.row_open(row)}')
         self.pending.append("".join([xml for _, xml in cells]))
         self.pending.append("</row>")
         if len(self.pending) >= 3 * self.BATCH:
