@@ -327,3 +327,64 @@ def test_column_wise_writers_write_what_the_cell_writers_write_on_odd_values(tmp
     headers = [c.value for c in tasks[1]]
     assert {"Budget", "Sign-off", "Risk note"} <= set(headers)
     assert "年度促销活动 " * 12 in [c.value for c in tasks["C"]]
+
+
+# ------------------------------------------------------------------ issue 7: shortcuts equal the plain rules
+
+def test_task_keys_are_master_task_key_on_odd_ids(tmp_path):
+    from toolkit.inputs.previous_master import master_task_key
+
+    run = _odd_run(tmp_path)
+    tasks = run.analysis.tasks
+    odd_ids = [" t-001 ", "Ｔ－００１", "T - 001", "T\t001\x1f", "ÅB-1", "ǅ-1", "ß-2", "ﬁ-3", 12.0, 12, True, "",
+               "MiXeD Case", "a\u00a0b", "x\u2028y"]
+    for k, value in enumerate(odd_ids):
+        tasks[k * 3].record.values["id"] = value
+    tasks[1].record.values["id"] = None
+    tasks[1].record.raw["id"] = " Raw-ID "
+    tasks[4].record.values["department"] = "Ｉｔ Dept"
+    tasks[7].record.values["department"] = None
+    assert book.task_keys(tasks) == [master_task_key(v.record) for v in tasks]
+
+
+def test_dashboard_top_tasks_and_counts_are_the_plain_ones(tmp_path):
+    from toolkit.analyze.tasks import status_unknown
+    from toolkit.outputs.master.dashboard import TOP_TASKS, _late_order, top_tasks
+    from toolkit.present.summary import count_flags, data_figures
+
+    run = _odd_run(tmp_path)
+    tasks = run.analysis.tasks
+    flagged = [v for v in tasks if v.flags.any]
+    assert sum(v.flags.overdue for v in flagged) > TOP_TASKS
+    for views in (flagged, [v for v in flagged if not v.flags.overdue], flagged[::-1], flagged[:3],
+                  [v for v in flagged if not v.flags.overdue][:20] + [v for v in flagged if v.flags.overdue][:2]):
+        assert top_tasks(views) == sorted(views, key=_late_order)[:TOP_TASKS]
+    flags = count_flags(run.analysis)
+    for name in ("overdue", "due_soon", "behind", "overloaded", "blocked"):
+        assert getattr(flags, name) == sum(getattr(v.flags, name) for v in tasks)
+    figures = data_figures(run)
+    assert figures.no_due == sum(1 for v in tasks if v.record.values.get("due") is None)
+    assert figures.no_owner == sum(1 for v in tasks if not v.record.values.get("owner"))
+    assert figures.no_status == sum(1 for v in tasks if status_unknown(v.record))
+    assert figures.issues == sum(1 for v in tasks if v.flags.data_issue)
+
+
+def test_master_zip_entries_are_the_plain_zip_entries(tmp_path):
+    import random
+
+    part = tmp_path / "part.xml"
+    rng = random.Random(7)
+    part.write_bytes(b"".join(b'<c r="A%d"><v>%d</v></c>' % (i, rng.randrange(10**6)) for i in range(200_000)))
+    small = tmp_path / "small.xml"
+    small.write_bytes(b"<x/>")
+    contents = []
+    for cls in (zipfile.ZipFile, fast_rows._ZipFile):
+        path = tmp_path / f"{cls.__name__}-{len(contents)}.zip"
+        with cls(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            zf.write(part, "xl/part.xml")
+            zf.write(small, "small.xml")
+        with zipfile.ZipFile(path) as zf:
+            assert zf.testzip() is None
+            contents.append([(i.filename, i.CRC, i.file_size, i.date_time, zf.read(i)) for i in zf.infolist()])
+    assert contents[0] == contents[1]
+    assert part.stat().st_size > 2 * fast_rows._ZipFile.CHUNK

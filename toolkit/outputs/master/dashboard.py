@@ -236,6 +236,13 @@ def _late_order(view: TaskView) -> tuple:
             f.days_left if f.days_left is not None else 99, not f.overloaded)
 
 
+def top_tasks(flagged: list[TaskView], count: int = TOP_TASKS) -> list[TaskView]:
+    """`sorted(flagged, key=_late_order)[:count]` without sorting them all: nsmallest keeps the
+    sort's order of equal keys, and when `count` are overdue only overdue ones can come first."""
+    late = [v for v in flagged if v.flags.overdue]
+    return heapq.nsmallest(count, late if len(late) >= count else flagged, key=_late_order)
+
+
 def _top_tasks(p: _Panel) -> None:
     book, fmt, t = p.book, p.fmt, p.book.t
     flagged = [v for v in book.analysis.tasks if v.flags.any]
@@ -243,10 +250,7 @@ def _top_tasks(p: _Panel) -> None:
     if not flagged:
         p.line(t("dash.late.none"))
         return
-    # the first TOP_TASKS of `sorted(flagged, key=_late_order)` (nsmallest keeps the sort's order
-    # of equal keys); when enough are overdue, only the overdue ones can come first
-    late = [v for v in flagged if v.flags.overdue]
-    top = heapq.nsmallest(TOP_TASKS, late if len(late) >= TOP_TASKS else flagged, key=_late_order)
+    top = top_tasks(flagged)
     p.header([(TASKS.column("id").header(book.lang), 1), (TASKS.column("title").header(book.lang), 1),
               (TASKS.column("owner").header(book.lang), 1), (t("dash.col.days_late"), 1),
               (book.t("master.col.flags"), 3)])
