@@ -307,7 +307,10 @@ class _TaskRows:
                     if 0 <= now_index < nweeks else "")
         cell = out.cell_xml()
         usable = WIDTHS[1] * FONT_SCALE - 0.8
-        for j in [j for j, t in enumerate(titles) if len(t) * 2 > usable or "\n" in t]:
+        # `wrapped_lines` is 1 without a line break for a text half as long as the column, or an
+        # ASCII text as long: only the others are measured
+        for j in [j for j, t in enumerate(titles)
+                  if "\n" in t or (len(t) * 2 > usable and (len(t) > usable or not t.isascii()))]:
             lines = wrapped_lines(titles[j], WIDTHS[1] * FONT_SCALE)
             if lines > 1:
                 out.set_height(rows[j], row_height(min(lines, 3), titles[j]))
