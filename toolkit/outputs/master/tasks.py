@@ -8,6 +8,7 @@ below the rows (text boxes, not cells). Printed: ID … % Complete, one page wid
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from itertools import chain, repeat
 from collections.abc import Sequence
@@ -249,6 +250,7 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         return found
 
     serials: dict[Any, str] = {}
+    templates: dict[tuple, Any] = {}
     for start in range(0, len(views), CHUNK):
         chunk = views[start:start + CHUNK]
         rows = range(start + 1, start + 1 + len(chunk))
@@ -266,7 +268,28 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         columns: list[tuple[int, list[str]]] = []
         table = ([every[key][start:start + CHUNK] for key, _, _ in sheet.plan] if every is not None
                  else value_columns(vals, tuple(key for key, _, _ in sheet.plan)))
+        # columns whose every cell is of one common kind (plain texts, dates, finite numbers):
+        # neighbours among them written by one generated f-string per row
+        runs_end: list[int] = []
+        uniform = [_uniform(table[i], conv, kind, serials) for i, (_, kind, conv) in enumerate(sheet.plan)]
+        runs = _runs(uniform, sheet.positions)
+        in_runs = {i for run in runs for i in run}
+        for run in runs:
+            spec_parts: list[tuple[str, str]] = []
+            args: list[Any] = [refs]
+            for i in run:
+                _, kind, conv = sheet.plan[i]
+                how, texts = uniform[i] or ("", [])
+                style = "wrap" if kind == "text" and conv is None and i in wrap_at else kind
+                spec_parts.append((letters[sheet.positions[i]], how))
+                args += [[s[style] for s in S], texts]
+            spec = tuple(spec_parts)
+            fn = templates.get(spec) or templates.setdefault(spec, _row_template(spec))
+            columns.append((sheet.positions[run[0]], list(map(fn, *args))))
+            runs_end.append(sheet.positions[run[-1]])
         for i, (key, kind, conv) in enumerate(sheet.plan):
+            if i in in_runs:
+                continue
             c = sheet.positions[i]
             pre = f'<c r="{letters[c]}'
             xs = table[i]
@@ -339,18 +362,28 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
         c = sheet.source_at
         srcs = [rec.source for rec in recs]
         text_s, int_s = [s["text"] for s in S], [s["int"] for s in S]
-        for k, xs, sk in ((0, [src.file for src in srcs], text_s), (1, [src.sheet for src in srcs], text_s)):
+        files, books_sheets, numbers = [src.file for src in srcs], [src.sheet for src in srcs], [src.row for src in srcs]
+        fused = all_plain(files) and all_plain(books_sheets) and set(map(type, numbers)) == {int}
+        if fused:                           # the three source cells by one f-string per row
+            spec = ((letters[c], "T"), (letters[c + 1], "T"), (letters[c + 2], "V"))
+            fn = templates.get(spec) or templates.setdefault(spec, _row_template(spec))
+            shown = {x: f"{float(x):.16G}" for x in set(numbers)}
+            columns.append((c, list(map(fn, refs, text_s, files, text_s, books_sheets, int_s,
+                                        [shown[x] for x in numbers]))))
+            runs_end.append(c + 2)
+        for k, xs, sk in (() if fused else ((0, files, text_s), (1, books_sheets, text_s))):
             frags = _texts(f'<c r="{letters[c + k]}', xs, refs, sk)
             _fill_in(frags, xs, rows, c + k, fills, "text", st, cell, text=True)
             columns.append((c + k, frags))
-        xs = [src.row for src in srcs]
-        frags = _numbers(f'<c r="{letters[c + 2]}', xs, refs, int_s)
-        if None in frags:
-            for j, frag in enumerate(frags):
-                if frag is None:
-                    cell.at(rows[j]).write_number(rows[j], c + 2, xs[j], st.task[fills[j]]["int"])
-                    frags[j] = cell.take()
-        columns.append((c + 2, frags))
+        if not fused:
+            xs = numbers
+            frags = _numbers(f'<c r="{letters[c + 2]}', xs, refs, int_s)
+            if None in frags:
+                for j, frag in enumerate(frags):
+                    if frag is None:
+                        cell.at(rows[j]).write_number(rows[j], c + 2, xs[j], st.task[fills[j]]["int"])
+                        frags[j] = cell.take()
+            columns.append((c + 2, frags))
 
         # rows as tall as their longest wrapped text
         lines = [wrapped_lines(x, FLAGS_WIDTH) if x else 1 for x in said]
@@ -362,7 +395,7 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
                          for j, n in enumerate(lines) if n > 1})
         opens = [f'<row r="{n}"{out.row_open(r)}' for n, r in zip(refs, rows)]
         columns.sort(key=lambda cf: cf[0])
-        used = [c for c, frags in columns if any(frags)]
+        used = sorted([c for c, frags in columns if any(frags)] + runs_end)
         lists = [frags for _, frags in columns]
         if any(map(all, lists)):            # a column with a cell in every row (the source): one join
             xml = "".join(chain.from_iterable(zip(opens, *lists, repeat("</row>"))))
@@ -370,6 +403,63 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
             xml = "".join([f"{o}{cells}</row>" if cells else ""
                            for o, cells in zip(opens, map("".join, zip(*lists)))])
         out.write_rows(rows[0], rows[-1], xml, used[0] if used else None, used[-1] if used else None)
+
+
+def _uniform(xs: Sequence[Any], conv: Any, kind: str, serials: dict[Any, str]) -> tuple[str, list[str]] | None:
+    """("T", texts) when every cell of a schema column is a plain text `_texts` writes as it is,
+    ("V", values) when every cell is a date (`_dates`) or a finite number (`_numbers`), with
+    the text of each `<v>`; None otherwise (the column goes cell by cell)."""
+    if not xs:
+        return None
+    if conv is None and kind == "date":
+        if set(map(type, xs)) != {date}:
+            return None
+        for x in set(xs).difference(serials):
+            day = float(x.toordinal() - EXCEL_1900)
+            serials[x] = f"{day + 1 if day > 59 else day:.16G}"
+        return "V", [serials[x] for x in xs]
+    if (conv is None and kind == "number") or conv == "pct":
+        if set(map(type, xs)) != {float} or not all(map(math.isfinite, xs)):
+            return None
+        return "V", [f"{x / 100.0:.16G}" for x in xs] if conv == "pct" else [f"{x:.16G}" for x in xs]
+    if conv is None and kind == "text":
+        return ("T", list(xs)) if all_plain(xs) else None
+    if isinstance(conv, dict) and set(map(type, xs)) == {str}:
+        shown = [conv.get(x, x) for x in xs]
+        return ("T", shown) if all_plain(shown) else None
+    return None
+
+
+def _runs(uniform: list[Any], positions: list[int]) -> list[list[int]]:
+    """Schema columns (by index) that are uniform and side by side on the sheet, two or more."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for i, u in enumerate(uniform):
+        if u is not None and current and positions[i] == positions[current[-1]] + 1:
+            current.append(i)
+            continue
+        if len(current) > 1:
+            runs.append(current)
+        current = [i] if u is not None else []
+    if len(current) > 1:
+        runs.append(current)
+    return runs
+
+
+def _row_template(spec: tuple[tuple[str, str], ...]) -> Any:
+    """A function (n, style, value, style, value, …) -> the cells of columns `spec` ((letter,
+    "T" for an inline text or "V" for a value), side by side) in row n: one f-string, the same
+    XML as `_texts`, `_dates` and `_numbers` write cell by cell. Letters are column names only."""
+    parts, names = [], ["n"]
+    for k, (letter, how) in enumerate(spec):
+        if not letter.isalpha() or not letter.isupper() or how not in ("T", "V"):
+            raise ValueError(f"unexpected column {letter!r}")
+        names += [f"s{k}", f"x{k}"]
+        parts.append(f'<c r="{letter}{{n}}"{{s{k}}} t="inlineStr"><is><t>{{x{k}}}</t></is></c>' if how == "T"
+                     else f'<c r="{letter}{{n}}"{{s{k}}}><v>{{x{k}}}</v></c>')
+    scope: dict[str, Any] = {}
+    exec(f"def cells({', '.join(names)}):\n    return f'{''.join(parts)}'\n", scope)
+    return scope["cells"]
 
 
 def _fill_in(frags: list[Any], xs: Sequence[Any], rows: Any, c: int, fills: list[Any], kind: str, st: Any,
