@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import coerce
-from .schema import SHEETS, Column, ColType, SheetSpec, match_column, normalize_header
+from .schema import SHEETS, Column, ColType, SheetSpec, _columns_by_name, header_base, match_column, normalize_header
 
 MIN_HEADER_MATCHES = 3         # columns a sheet of unknown name must name to be recognised
 SAMPLE_VALUES = 40             # values per column looked at to judge it
@@ -101,6 +101,8 @@ def _kinds_named(text: str, mapping: Mapping) -> tuple[tuple[str, str], ...]:
         found = _KINDS_NAMED.get(text)
         if found is not None:
             return found
+        if not _could_name_a_column(text):
+            return ()          # a task's title, an ID, a date: no header of any kind (not cached: many)
     named = []
     for spec in SHEETS:
         mapped, col = mapping.column(spec, text)
@@ -112,6 +114,18 @@ def _kinds_named(text: str, mapping: Mapping) -> tuple[tuple[str, str], ...]:
     if (mapping is NO_MAPPING or not mapping.columns) and len(_KINDS_NAMED) < 65536:
         _KINDS_NAMED[text] = found
     return found
+
+
+_ALL_NAMES: set[str] = set()
+
+
+def _could_name_a_column(text: str) -> bool:
+    """False when no column of any kind can be named by `text` (what `match_column` looks up:
+    the folded text or its base without brackets, among every kind's names)."""
+    if not _ALL_NAMES:
+        for spec in SHEETS:
+            _ALL_NAMES.update(_columns_by_name(spec))
+    return normalize_header(text) in _ALL_NAMES or header_base(text) in _ALL_NAMES
 
 
 @dataclass(frozen=True)

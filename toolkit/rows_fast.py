@@ -72,9 +72,13 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
         if words:
             maybe_totals.update(_rows_matching(columns[position], words))
     special = _special_rows(reader, columns, distinct, count, first_row, hidden_rows, header_again | maybe_totals)
-    del columns, distinct
-
+    del distinct
     pick = _picker(reader.positions)
+    if special is not None and not special:        # no row to look at: every row is a record
+        return _records(reader, [columns[p] for p in reader.positions], list(range(first_row, first_row + count)),
+                        {}, _SLOW, _cell_value, _plain, MAX_TEXT, Finding, Severity), []
+    del columns
+
     stub_pick = _picker([reader.positions[i] for i in reader.stub_at]) if reader.stub_at else None
     extras = reader.extras
     is_blank = coerce.is_blank
@@ -83,9 +87,6 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
     numbers: list[int] = []
     extra_rows: dict[int, dict[str, Any]] = {}     # kept row -> its extra values
     stubs: list[int] = []
-    if special is not None and not special:        # no row to look at: every row is a record
-        return _records(reader, list(map(pick, data_rows)), list(range(first_row, first_row + count)), {},
-                        _SLOW, _cell_value, _plain, MAX_TEXT, Finding, Severity), []
     if special is not None:                        # only these rows may be skipped or noted
         looked = sorted(special)
     dropped: set[int] = set()
@@ -128,7 +129,9 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
         knowns = [pick(data_rows[j]) for j in kept]
         numbers = [first_row + j for j in kept]
     skips.extend(("skipped-empty-row", number) for number in stubs)
-    return _records(reader, knowns, numbers, extra_rows, _SLOW, _cell_value, _plain, MAX_TEXT, Finding, Severity), \
+    known_columns = list(zip(*knowns)) if knowns else []
+    return _records(reader, known_columns, numbers, extra_rows, _SLOW, _cell_value, _plain, MAX_TEXT, Finding,
+                    Severity), \
         sorted(skips, key=lambda s: s[1])
 
 
@@ -161,14 +164,16 @@ def _special_rows(reader: Any, columns: list[tuple[Any, ...]], distinct: list[se
     return special
 
 
-def _records(reader: Any, knowns: list[tuple[Any, ...]], numbers: list[int], extra_rows: dict[int, dict[str, Any]],
-             slow_mark: object, cell_value: Any, plain: Any, max_text: int, finding: Any, severity: Any) -> list[Record]:
+def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[int],
+             extra_rows: dict[int, dict[str, Any]], slow_mark: object, cell_value: Any, plain: Any, max_text: int,
+             finding: Any, severity: Any) -> list[Record]:
+    """The records of the kept rows, from their known columns (a column per position read)."""
     spec, table, wb = reader.spec, reader.table, reader.wb
     keys = reader.keys
     typed_columns: list[list[Any]] = []
     slow: dict[int, list[int]] = {}          # kept row -> positions of its cells for the full path
     raws: dict[int, dict[str, Any]] = {}     # kept row -> raw values that differ from the typed ones
-    for i, column in enumerate(zip(*knowns) if knowns else ()):
+    for i, column in enumerate(known_columns):
         convert, blank = reader.converters[i], (None if reader.blank_ok[i] else slow_mark)
         key = keys[i]
         if len(_NUMERIC_TYPES.intersection(map(type, column))) > 1:
@@ -213,7 +218,7 @@ def _records(reader: Any, knowns: list[tuple[Any, ...]], numbers: list[int], ext
     statuses = reader.statuses
     extra_letters = reader.extra_letters if extra_rows else {}
     for j in sorted(slow.keys() | extra_rows.keys()):
-        record, known = records[j], knowns[j]
+        record, known = records[j], tuple(column[j] for column in known_columns)
         values = record.values
         if j in slow:
             for i in slow[j]:
