@@ -30,3 +30,13 @@ def test_what_the_caller_froze_stays_frozen(tmp_path):
     finally:
         gc.unfreeze()
     del kept
+
+
+def test_a_run_collects_less_often_and_restores_the_thresholds(tmp_path):
+    from toolkit.pipeline import RUN_GC_THRESHOLD
+
+    before = gc.get_threshold()
+    during: list[tuple[int, ...]] = []
+    run_validation([REPO / "workbooks" / "sample"], Settings(), AS_OF, progress=lambda path: during.append(gc.get_threshold()))
+    assert during and all(t[0] == max(before[0], RUN_GC_THRESHOLD) and t[1:] == before[1:] for t in during)
+    assert gc.get_threshold() == before

@@ -126,16 +126,29 @@ def _records_frozen() -> Iterator[None]:
     after analysing) until the outermost run ends. They live as long as the run anyway; without
     it every full collection walks them all again while validation, analysis and the master make
     their objects (about a third of those stages' time on 100 000 tasks). Freed objects are still
-    freed at once. Objects a caller froze before (a server before forking) stay frozen."""
-    if _FROZEN_RUNS[0] == 0:
+    freed at once. Objects a caller froze before (a server before forking) stay frozen.
+
+    The youngest generation is also collected every `RUN_GC_THRESHOLD` new objects instead of
+    700 while the run goes on: a run makes millions of short-lived objects that reference
+    counting frees anyway (measured: 0.3 s of a 100 000-task run), and garbage in cycles still
+    goes, a little later. The thresholds are restored when the outermost run ends."""
+    outermost = _FROZEN_RUNS[0] == 0
+    if outermost:
         _FROZEN_RUNS[1] = gc.get_freeze_count()
+        thresholds = gc.get_threshold()
+        gc.set_threshold(max(thresholds[0], RUN_GC_THRESHOLD), *thresholds[1:])
     _FROZEN_RUNS[0] += 1
     try:
         yield
     finally:
         _FROZEN_RUNS[0] -= 1
+        if outermost:
+            gc.set_threshold(*thresholds)
         if _FROZEN_RUNS[0] == 0 and _FROZEN_RUNS[1] == 0:
             gc.unfreeze()
+
+
+RUN_GC_THRESHOLD = 50_000
 
 
 def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: date, *,
