@@ -163,8 +163,9 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
     from .analyze import analyze
     from .consolidate import consolidate
     from .history import History
-    from .inputs.previous_master import master_task_key, match_carried, read_carried_columns, without_headers
+    from .inputs.previous_master import match_carried, read_carried_columns, without_headers
     from .outputs.master import write_master
+    from .outputs.master.book import task_keys
     from .outputs.safe_output import clean_stale_temps, publish, refuse_link, run_lock
     from .results import Reason
 
@@ -200,14 +201,16 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
                 run.compared_with = SnapshotRef(previous.as_of, previous.label)
                 del previous          # its rows are not needed while the master is written (memory)
             carried = without_headers(carried_all, set(merged.extra_task_headers))
-            unmatched = match_carried(carried, (master_task_key(v.record) for v in run.analysis.tasks)).unmatched
+            # every task's key, once for this match and the master's (only when rows are carried)
+            keys = task_keys(run.analysis.tasks) if carried.rows else None
+            unmatched = match_carried(carried, keys or ()).unmatched
             if unmatched:
                 _add_finding(run, Finding("carried-unmatched", Severity.WARNING, output.name, path=None,
                                           params={"count": sum(len(r.values) for r in unmatched),
                                                   "sheet": text("sheet.carried_unmatched", language)}))
 
             def write(target: Path) -> None:
-                write_master(target, run, language, carried=carried)
+                write_master(target, run, language, carried=carried, keys=keys)
 
             history.check_writable()        # before the master is replaced: a refusal then is true
             published = publish(write, output, keep_backups=settings.backups_keep, stamp=stamp)

@@ -55,14 +55,17 @@ SHEET_WRITERS = (write_dashboard, write_tasks, write_timeline, write_workload, w
                  write_projects, write_lessons, write_changes, write_findings)
 
 
-def write_master(path: Path, run: Run, lang: str, *, carried: CarriedColumns | None = None) -> None:
-    """Write the master of `run` to `path` (a new file; `safe_output.publish` puts it in place)."""
+def write_master(path: Path, run: Run, lang: str, *, carried: CarriedColumns | None = None,
+                 keys: list[tuple[str, str]] | None = None) -> None:
+    """Write the master of `run` to `path` (a new file; `safe_output.publish` puts it in place).
+    `keys`: `task_keys(analysis.tasks)` when the caller has them already."""
     analysis = run.require_analysis()
     merged = run.consolidated
     assert merged is not None
     carried = carried or CarriedColumns()
     # each task's key only when there are carried rows to match (100 000 keys cost a quarter second)
-    keys = task_keys(analysis.tasks) if carried.rows else None
+    if keys is None and carried.rows:
+        keys = task_keys(analysis.tasks)
     match = match_carried(carried, keys or ())
     wb = Workbook(str(path), WORKBOOK_OPTIONS)
     try:

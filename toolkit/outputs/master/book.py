@@ -369,10 +369,14 @@ class MasterBook:
         ws.freeze_panes(1, 0)
         r = 0
         get = self.st.get
+        from .fast_rows import row_writer
+
+        out = row_writer(ws)     # row XML (fast_rows), byte for byte what the public calls write
         for r, cells in enumerate(rows, start=1):
             cells = self.wrap_cells(ws, r, cells, widths)
             for c, (value, kind, fill) in enumerate(cells):
-                write_value(ws, r, c, value, get(kind, fill))
+                out.write_value(r, c, value, get(kind, fill))
+        out.close()
         ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
         # the source file/sheet/row columns stay on screen; paper gets the register itself
         sourced = len(headers) > len(SOURCE_COLUMNS) and headers[-len(SOURCE_COLUMNS):] == self.source_headers()
