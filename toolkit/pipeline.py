@@ -180,9 +180,16 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
         raise OutputError("output_not_writable", folder=output.parent, reason=exc.strerror or exc) from exc
     with run_lock(output.parent, timeout=lock_timeout), _records_frozen():
         clean_stale_temps(output)
-        # the old master is read first, while nothing else is in memory (a 170 000-row master)
-        carried_all = read_carried_columns(output, set())
-        run = run_validation(paths, settings, as_of, progress, on_count, output=output)
+        # the old master's hand-added columns are read on a thread while the inputs are read (only
+        # those columns' cells are kept: inputs/sheet_columns.py); its inflating runs without the GIL
+        with ThreadPoolExecutor(max_workers=1) as old_master:
+            carried_soon = old_master.submit(read_carried_columns, output, set())
+            try:
+                run = run_validation(paths, settings, as_of, progress, on_count, output=output)
+            except BaseException:
+                carried_soon.result()      # a problem with the old master is told first, as before
+                raise
+            carried_all = carried_soon.result()
         with History(url, series=str(output), stamp=stamp) as history:
             run.consolidated = merged = consolidate(run.batch)
             run.analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],
