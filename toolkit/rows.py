@@ -490,37 +490,15 @@ def _fast_converter(column: Column, own: dict[str, str] | None = None) -> Callab
     several times cheaper per cell and gives exactly what `coerce.coerce` gives."""
     kind = column.type
     search = coerce.CONTROL_CHARS.search
-    errors = _ERROR_VALUES
 
     if kind is ColType.TEXT and column.key in _FEW_VALUES:
-        def shared_text(value: Any) -> Any:
-            # a project, department or owner repeats on thousands of rows: one string for all (memory)
-            if type(value) is str and (value.isprintable() or search(value) is None):
-                stripped = value.strip()
-                if stripped and stripped not in errors and "_x000D_" not in stripped and len(stripped) <= MAX_TEXT:
-                    return sys.intern(stripped)
-            return _SLOW
-        return shared_text
-
+        # a project, department or owner repeats on thousands of rows: one string for all (memory)
+        return _clean_text_converter(sys.intern)
     if kind is ColType.TEXT:
-        def text(value: Any) -> Any:
-            # isprintable() is a C-speed "no control character" check for nearly every cell
-            if type(value) is str and (value.isprintable() or search(value) is None):
-                stripped = value.strip()
-                if stripped and stripped not in errors and "_x000D_" not in stripped and len(stripped) <= MAX_TEXT:
-                    return stripped
-            return _SLOW
-        return text
-
+        return _clean_text_converter(None)
     if kind is ColType.ID_LIST:
-        def id_list(value: Any) -> Any:
-            # what `_cell_value` gives for clean text: the IDs it names (a list never fails)
-            if type(value) is str and (value.isprintable() or search(value) is None):
-                stripped = value.strip()
-                if stripped and stripped not in errors and "_x000D_" not in stripped and len(stripped) <= MAX_TEXT:
-                    return coerce.to_id_list(stripped)
-            return _SLOW
-        return id_list
+        # what `_cell_value` gives for clean text: the IDs it names (a list never fails)
+        return _clean_text_converter(coerce.to_id_list)
 
     if kind is ColType.CHOICE:
         known: dict[str, str] = {}      # cell text -> choice key, for texts seen in this sheet
@@ -568,6 +546,22 @@ def _fast_converter(column: Column, own: dict[str, str] | None = None) -> Callab
         return day
 
     return lambda value: _SLOW
+
+
+def _clean_text_converter(finish: Callable[[str], Any] | None) -> Callable[[Any], Any]:
+    """A converter taking clean text (no control character, no error value, not blank, not too
+    long) as its stripped text, passed through `finish` when given; anything else is _SLOW."""
+    search = coerce.CONTROL_CHARS.search
+    errors = _ERROR_VALUES
+
+    def convert(value: Any) -> Any:
+        # isprintable() is a C-speed "no control character" check for nearly every cell
+        if type(value) is str and (value.isprintable() or search(value) is None):
+            stripped = value.strip()
+            if stripped and stripped not in errors and "_x000D_" not in stripped and len(stripped) <= MAX_TEXT:
+                return stripped if finish is None else finish(stripped)
+        return _SLOW
+    return convert
 
 
 def _cell_value(spec: SheetSpec, key: str, value: Any, record: Record, wb: WorkbookData,
