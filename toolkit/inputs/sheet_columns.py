@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from ..rows import column_letter
 from .sheet_head import _MAIN, _sheet_part, _Unusual
 
 _CHUNK = 8 << 20                  # bytes of XML looked at a time (cut after the last whole row)
@@ -57,15 +58,6 @@ def column_index(letters: str) -> int:
     for ch in letters:
         index = index * 26 + ord(ch) - 64
     return index - 1
-
-
-def column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _entity(match: re.Match[str]) -> str:
@@ -275,9 +267,9 @@ def _read(book: _Book, part: Any, is_header: Callable[[list[Any]], bool],
                 if not chosen:
                     return values, []
                 for c in chosen:
-                    letters = column_letters(c).encode()
+                    letters = column_letter(c).encode()
                     columns.append((b'<c r="' + letters, letters, c))
-                keys = [(column_letters(c).encode(), c) for c in key_columns]
+                keys = [(column_letter(c).encode(), c) for c in key_columns]
         if header is not None:
             _collect(book, buffer, position, cut, columns, keys, header_at, rows)
         buffer = buffer[cut:]
