@@ -20,7 +20,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import coerce
+from .errors import Finding, Severity
 from .model import Record, Source
+# rows imports this module only inside read_sheet, so these names are there when it loads
+from .rows import _SLOW, _TOTALS, MAX_TEXT, _cell_value, _is_totals, _not_blank, _plain
 
 _NUMERIC_TYPES = frozenset({bool, int, float})   # equal values across these types share one hash
 
@@ -42,8 +45,6 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
                          header_names: dict[int, str]) -> tuple[list[Record], list[tuple[str, int]]] | None:
     """(records, skipped rows) of `data_rows` (Excel row `first_row` onward), or None when the
     rows are not of one width (the row loop reads them)."""
-    from .rows import _SLOW, _TOTALS, _cell_value, _is_totals, _not_blank, _plain, MAX_TEXT
-    from .errors import Finding, Severity
 
     count = len(data_rows)
     if count == 0:
@@ -76,7 +77,7 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
     pick = _picker(reader.positions)
     if special is not None and not special:        # no row to look at: every row is a record
         return _records(reader, [columns[p] for p in reader.positions], list(range(first_row, first_row + count)),
-                        {}, _SLOW, _cell_value, _plain, MAX_TEXT, Finding, Severity), []
+                        {}), []
     del columns
 
     stub_pick = _picker([reader.positions[i] for i in reader.stub_at]) if reader.stub_at else None
@@ -130,9 +131,7 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
         numbers = [first_row + j for j in kept]
     skips.extend(("skipped-empty-row", number) for number in stubs)
     known_columns = list(zip(*knowns)) if knowns else []
-    return _records(reader, known_columns, numbers, extra_rows, _SLOW, _cell_value, _plain, MAX_TEXT, Finding,
-                    Severity), \
-        sorted(skips, key=lambda s: s[1])
+    return _records(reader, known_columns, numbers, extra_rows), sorted(skips, key=lambda s: s[1])
 
 
 def _special_rows(reader: Any, columns: list[tuple[Any, ...]], distinct: list[set[Any]], count: int,
@@ -165,8 +164,7 @@ def _special_rows(reader: Any, columns: list[tuple[Any, ...]], distinct: list[se
 
 
 def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[int],
-             extra_rows: dict[int, dict[str, Any]], slow_mark: object, cell_value: Any, plain: Any, max_text: int,
-             finding: Any, severity: Any) -> list[Record]:
+             extra_rows: dict[int, dict[str, Any]]) -> list[Record]:
     """The records of the kept rows, from their known columns (a column per position read)."""
     spec, table, wb = reader.spec, reader.table, reader.wb
     keys = reader.keys
@@ -174,24 +172,24 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
     slow: dict[int, list[int]] = {}          # kept row -> positions of its cells for the full path
     raws: dict[int, dict[str, Any]] = {}     # kept row -> raw values that differ from the typed ones
     for i, column in enumerate(known_columns):
-        convert, blank = reader.converters[i], (None if reader.blank_ok[i] else slow_mark)
+        convert, blank = reader.converters[i], (None if reader.blank_ok[i] else _SLOW)
         key = keys[i]
         if len(_NUMERIC_TYPES.intersection(map(type, column))) > 1:
             # 1, 1.0 and True are one dict key: such a column is typed cell by cell
             typed = [blank if v is None or v == "" else convert(v) for v in column]
             differs = [j for j, (v, t) in enumerate(zip(column, typed))
-                       if t is not slow_mark and v is not None and v != ""
+                       if t is not _SLOW and v is not None and v != ""
                        and (type(t) is not type(v) or (type(v) is str and t != v))]
         else:
             by_value = {v: (blank if v is None or v == "" else convert(v)) for v in set(column)}
             typed = list(map(by_value.__getitem__, column))
             differing = {v for v, t in by_value.items()
-                         if t is not slow_mark and v is not None and v != ""
+                         if t is not _SLOW and v is not None and v != ""
                          and (type(t) is not type(v) or (type(v) is str and t != v))}
             differs = _rows_matching(column, differing) if differing else []
-        if slow_mark in typed:
+        if _SLOW in typed:
             for j, t in enumerate(typed):
-                if t is slow_mark:
+                if t is _SLOW:
                     slow.setdefault(j, []).append(i)
         for j in differs:
             raw = raws.get(j)
@@ -223,16 +221,16 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
         if j in slow:
             for i in slow[j]:
                 key = keys[i]
-                values[key] = cell_value(spec, key, known[i], record, wb, reader.formulas,
+                values[key] = _cell_value(spec, key, known[i], record, wb, reader.formulas,
                                          statuses if key == "status" else None)
             record.raw = {key: value for key, value in zip(keys, known)
                           if value is not None and value != "" and (type(values[key]) is not type(value)
                                                                     or (type(value) is str and values[key] != value))}
         if j in extra_rows:
-            record.extras = {name: plain(v) for name, v in extra_rows[j].items()}
+            record.extras = {name: _plain(v) for name, v in extra_rows[j].items()}
             for name, v in record.extras.items():
-                if isinstance(v, str) and len(v) > max_text:
-                    wb.findings.append(finding("text-too-long", severity.WARNING, wb.file, table.sheet,
+                if isinstance(v, str) and len(v) > MAX_TEXT:
+                    wb.findings.append(Finding("text-too-long", Severity.WARNING, wb.file, table.sheet,
                                                f"{extra_letters[name]}{record.source.row}", v[:40] + "…",
                                                {"column": name, "length": len(v)}, str(wb.path)))
     if reader.is_tasks:
