@@ -318,7 +318,9 @@ def test_column_wise_writers_write_what_the_cell_writers_write_on_odd_values(tmp
     keys = [master_task_key(v.record) for v in run.analysis.tasks[:40]]
     carried = CarriedColumns(["Sign-off", "Risk note"],
                              [CarriedRow(d, t, {"Sign-off": "yes" if i % 3 else date(2026, 1, i % 28 + 1),
-                                                "Risk note": i * 1.5 if i % 2 else "&"})
+                                                "Risk note": ("" if i % 5 == 0 else "=1+1" if i % 7 == 0 else
+                                                              3 if i % 11 == 0 else None if i % 13 == 0 else
+                                                              i * 1.5 if i % 2 else "&")})
                               for i, (d, t) in enumerate(keys) if t])
     paths = {}
     for fast in (False, True):

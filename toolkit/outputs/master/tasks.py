@@ -349,14 +349,13 @@ def _fast_rows(sheet: _Sheet, out: RowWriter, views: list[Any]) -> None:
             for i, header in enumerate(headers):
                 c = at + i
                 xs = [g.get(header) for g in got]
-                frags = []
-                for j, x in enumerate(xs):
-                    if x is None and fills[j] is None:
-                        frags.append("")
-                    else:
-                        F = st.task[fills[j]]
-                        cell.at(rows[j]).write_value(rows[j], c, x, F[kind_of(x)])
-                        frags.append(cell.take())
+                frags = _loose(f'<c r="{letters[c]}', xs, refs, [s["text"] for s in S], filled)
+                if None in frags:
+                    for j, frag in enumerate(frags):
+                        if frag is None:
+                            x = xs[j]
+                            cell.at(rows[j]).write_value(rows[j], c, x, st.task[fills[j]][kind_of(x)])
+                            frags[j] = cell.take()
                 columns.append((c, frags))
         # the source
         c = sheet.source_at
@@ -529,6 +528,17 @@ def _numbers(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str],
             f'{pre}{n}"{s}><v>{float(x):.16G}</v></c>' if type(x) is int else
             (f'{pre}{n}"{s}/>' if b else "") if x is None else None
             for x, n, s, b in zip(xs, refs, styles, blank_if)]
+
+
+def _loose(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str], filled: list[bool]) -> list[Any]:
+    """A column of any values (a team's extra column, a carried one), as `write_value` writes it
+    with the text style: plain texts and finite numbers here, None blank where the row is filled
+    and no cell where it is not; anything else (dates, "", odd texts) None, for the row writer."""
+    return [(f'{pre}{n}"{s}/>' if b else "") if x is None else
+            f'{pre}{n}"{s} t="inlineStr"><is><t>{x}</t></is></c>' if type(x) is str and x and _plain(x) else
+            f'{pre}{n}"{s}><v>{x:.16G}</v></c>' if type(x) is float and x - x == 0 else
+            f'{pre}{n}"{s}><v>{float(x):.16G}</v></c>' if type(x) is int else None
+            for x, n, s, b in zip(xs, refs, styles, filled)]
 
 
 def _dates(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str], serials: dict[Any, str]) -> list[Any]:
