@@ -129,3 +129,31 @@ def test_tasks_added_and_removed(current):
 def test_blob_reads_back(current):
     columns = {name: values for name, values in current.items() if name != "days_late"}
     assert decode_columns(encode_columns(columns)) == columns
+
+
+def test_columns_of_is_row_of_of_each_task_with_an_id_on_odd_values(tmp_path):
+    """The column-wise `columns_of` gives what `row_of` gives task by task (tasks without an ID
+    left out), on values of every odd kind: numbers, booleans, padded text, a str subclass."""
+    from toolkit.history import FIELDS, row_of
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import make_department_workbooks
+    make_department_workbooks(tmp_path, 2, 60)
+    settings = Settings()
+    merged = consolidate(run_validation([tmp_path], settings, AS_OF).batch)
+    tasks = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"], merged["risks"],
+                    merged["milestones"], settings, AS_OF).tasks
+
+    class Text(str):
+        pass
+
+    odd = [("owner", 1), ("owner", 1.0), ("owner", True), ("status", " done "), ("department", None),
+           ("department", 7), ("id", None), ("id", "  "), ("id", 12), ("title", Text(" a subclass ")),
+           ("title", 3.5), ("due", "not a date"), ("percent", "50"), ("percent", True), ("owner", Text("x"))]
+    for k, (key, value) in enumerate(odd):
+        tasks[k * 5].record.values[key] = value
+    columns = columns_of(tasks)
+    rows = [row_of(v) for v in tasks if row_of(v).task_id]
+    assert list(zip(*(columns[name] for name in FIELDS))) == [tuple(getattr(r, n) for n in FIELDS) for r in rows]
+    assert columns["days_late"] == [v.flags.days_late for v in tasks if row_of(v).task_id]
+    assert [type(x) for x in columns["owner"]] == [type(r.owner) for r in rows]

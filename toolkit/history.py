@@ -216,34 +216,40 @@ def row_of(view: TaskView) -> SnapshotRow:
 
 
 def columns_of(tasks: Sequence[TaskView]) -> dict[str, list[Any]]:
-    """`row_of` of every task with an ID (a repeated ID included), as columns, in one pass; plus
-    `days_late` (for the changes only, not stored)."""
-    columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
-    ids, titles, depts, owners, statuses, dues, percents, overdues = (columns[name] for name in FIELDS)
-    late: list[Any] = []
-    for view in tasks:
-        values = view.record.values
-        value = values.get("id")
-        task_id = "" if value is None else str(value).strip()
-        if not task_id:
-            continue
-        ids.append(task_id)
-        value = values.get("title")
-        titles.append("" if value is None else str(value).strip())
-        value = values.get("department") or view.record.department
-        depts.append("" if value is None else str(value).strip())
-        value = values.get("owner")
-        owners.append("" if value is None else str(value).strip())
-        value = values.get("status")
-        statuses.append("" if value is None else str(value).strip())
-        value = values.get("due")
-        dues.append(value if isinstance(value, date) else None)
-        value = values.get("percent")
-        percents.append(float(value) if isinstance(value, (int, float)) else None)
-        overdues.append(bool(view.flags.overdue))
-        late.append(view.flags.days_late)
-    columns["days_late"] = late
-    return columns
+    """`row_of` of every task with an ID (a repeated ID included), as columns; plus `days_late`
+    (for the changes only, not stored). Built a column at a time: a value met again (the few
+    departments, owners and statuses) is cleaned once."""
+    values = [view.record.values for view in tasks]
+    ids = _texts([v.get("id") for v in values])
+    kept = [j for j, task_id in enumerate(ids) if task_id]
+    if len(kept) < len(ids):
+        tasks, values, ids = [tasks[j] for j in kept], [values[j] for j in kept], [ids[j] for j in kept]
+    flags = [view.flags for view in tasks]
+    dues = [v.get("due") for v in values]
+    percents = [v.get("percent") for v in values]
+    return {
+        "task_id": ids,
+        "title": _texts([v.get("title") for v in values]),
+        "department": _texts([v.get("department") or view.record.department for v, view in zip(values, tasks)],
+                             shared=True),
+        "owner": _texts([v.get("owner") for v in values], shared=True),
+        "status": _texts([v.get("status") for v in values], shared=True),
+        "due": [d if isinstance(d, date) else None for d in dues],
+        "percent": [float(x) if isinstance(x, (int, float)) else None for x in percents],
+        "overdue": [bool(f.overdue) for f in flags],
+        "days_late": [f.days_late for f in flags],
+    }
+
+
+_STR_OR_NONE = frozenset({str, type(None)})
+
+
+def _texts(column: list[Any], shared: bool = False) -> list[str]:
+    """`_text` of each value; with `shared`, each distinct value is cleaned once."""
+    if shared and set(map(type, column)) <= _STR_OR_NONE:      # (1, 1.0 and True would share a key)
+        cleaned = {value: _text(value) for value in set(column)}
+        return list(map(cleaned.__getitem__, column))
+    return [value.strip() if type(value) is str else _text(value) for value in column]
 
 
 # driver module -> (package to install, extra of this toolkit that installs it)

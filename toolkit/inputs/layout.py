@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .formulas import _names, _worksheet_parts
+from .zip_parts import read_part
 
 _HIDDEN_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>")
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
@@ -108,10 +109,10 @@ def scan_worksheets(path: Path) -> WorksheetScan:
     scan = WorksheetScan()
     hidden_ok = tables_ok = formulas_ok = True
     try:
-        with zipfile.ZipFile(path) as archive:
+        with open(path, "rb") as handle, zipfile.ZipFile(handle) as archive:
             names = _names(archive)
             for sheet, part in _worksheet_parts(archive, names):
-                data = archive.read(names[part])
+                data = read_part(handle, archive.getinfo(names[part]))
                 if tables_ok:
                     try:
                         table = table_of_part(archive, names, part)

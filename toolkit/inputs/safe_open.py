@@ -16,8 +16,6 @@ import codecs
 import os
 import struct
 import zipfile
-import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -29,6 +27,7 @@ from ..config import Limits
 from ..errors import Bilingual, FileRejected, Finding, InputError, Severity
 from ..i18n import TEXT
 from .plain import detail, plain_reason
+from .zip_parts import PartError, part_chunks
 
 SPREADSHEET_SUFFIXES = frozenset({
     ".xlsx", ".xlsm", ".xltx", ".xltm",   # Office Open XML
@@ -40,8 +39,6 @@ SPREADSHEET_SUFFIXES = frozenset({
 
 MB = 1024 * 1024
 HEAD_BYTES = 64 * 1024          # what is read to recognise a non-zip, non-OLE file
-CHUNK = 64 * 1024               # compressed bytes fed to the decompressor at a time
-MAX_OUT = 1 * MB                # decompressed bytes produced per decompressor call
 RATIO_FLOOR = 1 * MB            # a part smaller than this cannot be a bomb, whatever its ratio
 SMALL_PART_CAP = 1 * MB         # [Content_Types].xml, _rels/.rels, mimetype, manifest
 _ENTITY_MARKERS = (b"<!ENTITY", b"<!DOCTYPE")
@@ -287,8 +284,7 @@ def _biff_has_filepass(ole: olefile.OleFileIO, stream: str) -> bool:
 
 # ------------------------------------------------------------------ zip: xlsx, xlsm, xlsb, ods
 
-class _Corrupt(Exception):
-    """A zip part whose bytes do not match its header; carries the reason shown to people."""
+_Corrupt = PartError     # a zip part whose bytes do not match its header; carries the reason shown to people
 
 
 def _detect_zip(path: Path, handle: BinaryIO, size: int, limits: Limits) -> str:
@@ -400,7 +396,7 @@ def _office_document(handle: BinaryIO, by_name: dict[str, zipfile.ZipInfo]) -> s
 def _read_small(handle: BinaryIO, info: zipfile.ZipInfo) -> bytes:
     """A small part, whole, but never more than SMALL_PART_CAP bytes whatever its header says."""
     out = bytearray()
-    for chunk in _part_chunks(handle, info):
+    for chunk in part_chunks(handle, info):
         out += chunk
         if len(out) > SMALL_PART_CAP:
             break
@@ -416,11 +412,10 @@ def _stream_parts(path: Path, handle: BinaryIO, parts: list[zipfile.ZipInfo], li
         # every part is inflated and counted, whatever it is called: a reader follows the
         # package's relationships, not the names, so a worksheet may be called anything
         is_xml = None            # decided on the part's first bytes, not its name
-        crc = 0
         count = 0
         tail = b""
         wide = None
-        for chunk in _part_chunks(handle, info):
+        for chunk in part_chunks(handle, info):
             count += len(chunk)
             total += len(chunk)
             if total > cap:
@@ -429,7 +424,6 @@ def _stream_parts(path: Path, handle: BinaryIO, parts: list[zipfile.ZipInfo], li
             if count > RATIO_FLOOR and count > limits.max_ratio * max(info.compress_size, 1):
                 raise _reject(path, "file-ratio", ratio=count // max(info.compress_size, 1),
                               limit=limits.max_ratio)
-            crc = zlib.crc32(chunk, crc)
             if is_xml is None:
                 is_xml = _looks_xml(chunk)
             if is_xml:
@@ -439,10 +433,6 @@ def _stream_parts(path: Path, handle: BinaryIO, parts: list[zipfile.ZipInfo], li
                 if _has_entities(scanned):
                     raise _reject(path, "file-xml-entities")
                 tail = scanned[-16:]
-        if count != info.file_size:
-            raise _Corrupt(f"{info.filename}: {count} bytes, header says {info.file_size}")
-        if crc != info.CRC:
-            raise _Corrupt(f"bad CRC-32 for {info.filename}")
 
 
 def _looks_xml(first: bytes) -> bool:
@@ -457,51 +447,6 @@ def _is_utf16(first: bytes) -> bool:
 
 def _has_entities(data: bytes) -> bool:
     return any(marker in data for marker in _ENTITY_MARKERS)
-
-
-def _part_chunks(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """Decompressed bytes of one part, at most MAX_OUT at a time, however big the header says
-    it is: the raw data is read from the local header on and inflated here."""
-    raw = _raw_chunks(handle, info)
-    if info.compress_type == zipfile.ZIP_STORED:
-        yield from raw
-        return
-    if info.compress_type != zipfile.ZIP_DEFLATED:
-        raise _Corrupt(f"{info.filename}: compression method {info.compress_type} is not supported")
-    inflater = zlib.decompressobj(-15)
-    try:
-        for block in raw:
-            data = inflater.decompress(block, MAX_OUT)
-            while data:
-                yield data
-                data = inflater.decompress(inflater.unconsumed_tail, MAX_OUT) if inflater.unconsumed_tail else b""
-            if inflater.eof:
-                break
-        rest = inflater.flush()
-    except zlib.error as exc:
-        raise _Corrupt(f"{info.filename}: {exc}") from exc
-    if rest:
-        yield rest
-    if not inflater.eof:
-        raise _Corrupt(f"{info.filename}: compressed data is cut short")
-
-
-def _raw_chunks(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    if info.header_offset < 0:
-        raise _Corrupt(f"{info.filename}: bad offset in the central directory")
-    handle.seek(info.header_offset)
-    header = handle.read(30)
-    if len(header) < 30 or not header.startswith(b"PK\x03\x04"):
-        raise _Corrupt(f"{info.filename}: bad local header")
-    name_length, extra_length = struct.unpack_from("<HH", header, 26)
-    handle.seek(info.header_offset + 30 + name_length + extra_length)
-    left = info.compress_size
-    while left > 0:
-        block = handle.read(min(CHUNK, left))
-        if not block:
-            raise _Corrupt(f"{info.filename}: file is cut short")
-        left -= len(block)
-        yield block
 
 
 # ------------------------------------------------------------------ everything else: text or unknown

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.etree import ElementTree
 
 from ..rows import column_letter
 from .sheet_head import _MAIN, _sheet_part, _Unusual
+from .zip_parts import PartError, part_chunks
 
 _CHUNK = 8 << 20                  # bytes of XML looked at a time (cut after the last whole row)
 HEAD_ROWS = 30                    # the header is looked for among this many rows (as `_header_row`)
@@ -83,8 +84,8 @@ def _text(raw: bytes) -> str:
 class _Book:
     """The workbook's parts this reader needs: the date formats of its styles, its shared strings."""
 
-    def __init__(self, zf: zipfile.ZipFile):
-        self.zf = zf
+    def __init__(self, zf: zipfile.ZipFile, handle: BinaryIO):
+        self.zf, self.handle = zf, handle
         self._plain_styles: list[bool] | None = None
 
     def plain_number(self, style: int) -> bool:
@@ -119,25 +120,25 @@ class _Book:
         if not wanted:
             return found
         last, index, buffer = max(wanted), 0, b""
-        with self.zf.open("xl/sharedStrings.xml") as part:
-            while index <= last:
-                chunk = part.read(_CHUNK)
-                if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
-                    raise _Unusual("DTD")
-                buffer += chunk
-                cut = len(buffer) if not chunk else buffer.rfind(b"</si>") + len(b"</si>")
-                if chunk and cut < len(b"</si>"):
-                    continue
-                text, buffer = buffer[:cut], buffer[cut:]
-                for match in _SI.finditer(text):
-                    if index in wanted:
-                        body = match.group(1) or b""
-                        if b"<rPh" in body:
-                            raise _Unusual("phonetic run")
-                        found[index] = "".join(_text(t.group(1) or b"") for t in _T.finditer(body))
-                    index += 1
-                if not chunk:
-                    break
+        part = part_chunks(self.handle, self.zf.getinfo("xl/sharedStrings.xml"), _CHUNK)
+        while index <= last:
+            chunk = next(part, b"")
+            if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
+                raise _Unusual("DTD")
+            buffer += chunk
+            cut = len(buffer) if not chunk else buffer.rfind(b"</si>") + len(b"</si>")
+            if chunk and cut < len(b"</si>"):
+                continue
+            text, buffer = buffer[:cut], buffer[cut:]
+            for match in _SI.finditer(text):
+                if index in wanted:
+                    body = match.group(1) or b""
+                    if b"<rPh" in body:
+                        raise _Unusual("phonetic run")
+                    found[index] = "".join(_text(t.group(1) or b"") for t in _T.finditer(body))
+                index += 1
+            if not chunk:
+                break
         if index <= last:
             raise _Unusual("shared strings")
         return found
@@ -190,13 +191,12 @@ def read_columns(path: Path, wanted: Callable[[str], bool], is_header: Callable[
     ([], []) when no sheet is wanted; None when this reader cannot tell (no header found too).
     """
     try:
-        with zipfile.ZipFile(path) as zf:
+        with open(path, "rb") as handle, zipfile.ZipFile(handle) as zf:
             found = _sheet_part(zf, wanted)
             if found is None:
                 return [], []
-            book = _Book(zf)
-            with zf.open(found[1]) as part:
-                header, rows = _read(book, part, is_header, choose)
+            book = _Book(zf, handle)
+            header, rows = _read(book, part_chunks(handle, zf.getinfo(found[1]), _CHUNK), is_header, choose)
             shared = {v.index for row in rows for v in row.values() if isinstance(v, _Shared)}
             shared |= {v.index for v in header if isinstance(v, _Shared)}
             if shared:
@@ -205,11 +205,11 @@ def read_columns(path: Path, wanted: Callable[[str], bool], is_header: Callable[
                 rows = [{c: strings[v.index] if isinstance(v, _Shared) else v for c, v in row.items()}
                         for row in rows]
             return header, rows
-    except (_Unusual, KeyError, ValueError, OSError, zipfile.BadZipFile, SyntaxError, IndexError):
+    except (_Unusual, PartError, KeyError, ValueError, OSError, zipfile.BadZipFile, SyntaxError, IndexError):
         return None
 
 
-def _read(book: _Book, part: Any, is_header: Callable[[list[Any]], bool],
+def _read(book: _Book, part: Iterator[bytes], is_header: Callable[[list[Any]], bool],
           choose: Callable[[list[Any]], tuple[Sequence[int], Sequence[int]]]
           ) -> tuple[list[Any], list[dict[int, Any]]]:
     buffer = b""
@@ -221,7 +221,7 @@ def _read(book: _Book, part: Any, is_header: Callable[[list[Any]], bool],
     keys: list[tuple[bytes, int]] = []
     ended = checked = False
     while not ended:
-        chunk = part.read(_CHUNK)
+        chunk = next(part, b"")
         ended = not chunk
         if not checked and (b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk):    # only before the root
             raise _Unusual("DTD")
