@@ -130,8 +130,9 @@ def _records_frozen() -> Iterator[None]:
 
     The youngest generation is also collected every `RUN_GC_THRESHOLD` new objects instead of
     700 while the run goes on: a run makes millions of short-lived objects that reference
-    counting frees anyway (measured: 0.3 s of a 100 000-task run), and garbage in cycles still
-    goes, a little later. The thresholds are restored when the outermost run ends."""
+    counting frees anyway (measured on a 100 000-task run: 0.3 s at 700; 9 collections and
+    0.18 s at 50 000; one collection and 0.05 s at 1 000 000, the same peak), and garbage in
+    cycles still goes, a little later. The thresholds are restored when the outermost run ends."""
     outermost = _FROZEN_RUNS[0] == 0
     if outermost:
         _FROZEN_RUNS[1] = gc.get_freeze_count()
@@ -148,7 +149,7 @@ def _records_frozen() -> Iterator[None]:
             gc.unfreeze()
 
 
-RUN_GC_THRESHOLD = 50_000
+RUN_GC_THRESHOLD = 1_000_000
 
 
 def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: date, *,
