@@ -153,3 +153,61 @@ def test_rich_text_formulas_and_booleans(tmp_path, monkeypatch):
     assert carried.headers == ["PMO notes", "Later"]
     values = [v for row in carried.rows for v in row.values.values()]
     assert "plain bold tail " in values and "ab" in values and True in values and "  both ends  " in values
+
+
+# ------------------------------------------------------------------ issue 7: read in a helper process
+
+def test_a_big_master_is_read_in_a_helper_process_with_the_same_result(tmp_path, monkeypatch):
+    """Past `PROCESS_FROM_BYTES` the columns are read in a spawned process (another core, not
+    this process's GIL): the same CarriedColumns as reading them here."""
+    import multiprocessing.context
+
+    from toolkit.inputs import carried_soon
+
+    master = _master(tmp_path)
+    here = read_carried_columns(master, set())
+    started: list[str] = []
+    real_start = multiprocessing.context.SpawnProcess._Popen
+
+    def counted(process):
+        started.append("spawn")
+        return real_start(process)
+
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "_Popen", staticmethod(counted))
+    monkeypatch.setattr(carried_soon, "PROCESS_FROM_BYTES", 0)
+    soon = carried_soon.read_carried_columns_soon(master)
+    assert started == ["spawn"]
+    assert soon() == here and here.rows
+    assert soon() == here        # asked again: the same value, the helper gone
+
+
+def test_a_small_master_or_one_without_hand_added_columns_starts_no_process(tmp_path, monkeypatch):
+    from concurrent import futures
+
+    from toolkit.inputs import carried_soon
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a helper process was started")
+
+    monkeypatch.setattr(futures, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(carried_soon, "ProcessPoolExecutor", refuse)
+    master = _master(tmp_path)                       # small: read at once
+    assert carried_soon.read_carried_columns_soon(master)() == read_carried_columns(master, set())
+    plain = tmp_path / "plain"                       # no hand-added column: its header says so
+    run_consolidation([master.parent.parent / "gen"], Settings(base_dir=plain), AS_OF,
+                      output=plain / "master.xlsx", stamp="t")
+    monkeypatch.setattr(carried_soon, "PROCESS_FROM_BYTES", 0)
+    assert carried_soon.read_carried_columns_soon(plain / "master.xlsx")() == CarriedColumns()
+    assert carried_soon.read_carried_columns_soon(tmp_path / "missing.xlsx")() == CarriedColumns()
+
+
+def test_when_no_helper_process_can_start_the_master_is_read_here(tmp_path, monkeypatch):
+    from toolkit.inputs import carried_soon
+
+    def cannot(*args, **kwargs):
+        raise OSError("no processes here")
+
+    master = _master(tmp_path)
+    monkeypatch.setattr(carried_soon, "PROCESS_FROM_BYTES", 0)
+    monkeypatch.setattr(carried_soon, "ProcessPoolExecutor", cannot)
+    assert carried_soon.read_carried_columns_soon(master)() == read_carried_columns(master, set())

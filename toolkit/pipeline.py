@@ -164,7 +164,8 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
     from .analyze import analyze
     from .consolidate import consolidate
     from .history import History
-    from .inputs.previous_master import match_carried, read_carried_columns, without_headers
+    from .inputs.carried_soon import read_carried_columns_soon
+    from .inputs.previous_master import match_carried, without_headers
     from .outputs.master import write_master
     from .outputs.master.book import task_keys
     from .outputs.safe_output import clean_stale_temps, publish, refuse_link, run_lock
@@ -181,16 +182,15 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
         raise OutputError("output_not_writable", folder=output.parent, reason=exc.strerror or exc) from exc
     with run_lock(output.parent, timeout=lock_timeout), _records_frozen():
         clean_stale_temps(output)
-        # the old master's hand-added columns are read on a thread while the inputs are read (only
-        # those columns' cells are kept: inputs/sheet_columns.py); its inflating runs without the GIL
-        with ThreadPoolExecutor(max_workers=1) as old_master:
-            carried_soon = old_master.submit(read_carried_columns, output, set())
-            try:
-                run = run_validation(paths, settings, as_of, progress, on_count, output=output)
-            except BaseException:
-                carried_soon.result()      # a problem with the old master is told first, as before
-                raise
-            carried_all = carried_soon.result()
+        # the old master's hand-added columns are read in a helper process while the inputs are
+        # read (inputs/carried_soon.py; only those columns' cells are kept: inputs/sheet_columns.py)
+        carried_soon = read_carried_columns_soon(output)
+        try:
+            run = run_validation(paths, settings, as_of, progress, on_count, output=output)
+        except BaseException:
+            carried_soon()      # a problem with the old master is told first, as before
+            raise
+        carried_all = carried_soon()
         with History(url, series=str(output), stamp=stamp) as history:
             run.consolidated = merged = consolidate(run.batch)
             run.analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],

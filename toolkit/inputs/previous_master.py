@@ -128,12 +128,10 @@ def read_carried_columns(master_path: Path, known_headers: set[str]) -> CarriedC
     columns, which come from the inputs) are not carried. Missing or unreadable master: none.
     """
     path = Path(master_path)
-    if not path.is_file() or path.is_symlink():
+    if not may_carry(path, known_headers):
         return CarriedColumns()
     names = {normalize_header(TASKS.en), normalize_header(TASKS.zh)}
     skip = toolkit_task_headers() | {normalize_header(h) for h in known_headers}
-    if _nothing_to_carry(path, names, skip):
-        return CarriedColumns()
     try:
         book: Any = None
         headers: list[str] = []
@@ -159,6 +157,17 @@ def read_carried_columns(master_path: Path, known_headers: set[str]) -> CarriedC
     if not headers:
         return CarriedColumns()
     return CarriedColumns(headers, carried)
+
+
+def may_carry(master_path: Path, known_headers: Iterable[str] = ()) -> bool:
+    """False when the old master certainly has nothing to carry: it is missing or a link, or its
+    streamed header has no hand-added column and there is no "Carried, unmatched" sheet."""
+    path = Path(master_path)
+    if not path.is_file() or path.is_symlink():
+        return False
+    names = {normalize_header(TASKS.en), normalize_header(TASKS.zh)}
+    skip = toolkit_task_headers() | {normalize_header(h) for h in known_headers}
+    return not _nothing_to_carry(path, names, skip)
 
 
 FAST_COLUMNS = True     # tests turn it off to compare with python-calamine's whole sheet

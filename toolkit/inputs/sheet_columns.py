@@ -25,6 +25,8 @@ from .sheet_head import _MAIN, _sheet_part, _Unusual
 from .zip_parts import PartError, part_chunks
 
 _CHUNK = 8 << 20                  # bytes of XML looked at a time (cut after the last whole row)
+_RAW_CHUNK = 1 << 20              # compressed bytes inflated at a time: few long calls without the GIL (see
+                                  # pipeline.run_consolidation: this runs on a thread while the inputs are read)
 HEAD_ROWS = 30                    # the header is looked for among this many rows (as `_header_row`)
 _ROW = re.compile(rb"<row\b([^>]*?)(?<!/)>(.*?)</row>|<row\b([^>]*)/>", re.S)
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
@@ -120,7 +122,7 @@ class _Book:
         if not wanted:
             return found
         last, index, buffer = max(wanted), 0, b""
-        part = part_chunks(self.handle, self.zf.getinfo("xl/sharedStrings.xml"), _CHUNK)
+        part = part_chunks(self.handle, self.zf.getinfo("xl/sharedStrings.xml"), _CHUNK, _RAW_CHUNK)
         while index <= last:
             chunk = next(part, b"")
             if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
@@ -196,7 +198,7 @@ def read_columns(path: Path, wanted: Callable[[str], bool], is_header: Callable[
             if found is None:
                 return [], []
             book = _Book(zf, handle)
-            header, rows = _read(book, part_chunks(handle, zf.getinfo(found[1]), _CHUNK), is_header, choose)
+            header, rows = _read(book, part_chunks(handle, zf.getinfo(found[1]), _CHUNK, _RAW_CHUNK), is_header, choose)
             shared = {v.index for row in rows for v in row.values() if isinstance(v, _Shared)}
             shared |= {v.index for v in header if isinstance(v, _Shared)}
             if shared:

@@ -34,10 +34,12 @@ class PartError(Exception):
     """A part whose bytes do not match its header; carries the reason shown to people."""
 
 
-def part_chunks(handle: BinaryIO, info: zipfile.ZipInfo, max_out: int = MAX_OUT) -> Iterator[bytes]:
-    """The inflated bytes of one part, at most `max_out` at a time; at the end, its size and
-    CRC-32 are checked against the central directory (PartError when they differ)."""
-    raw = _raw_chunks(handle, info)
+def part_chunks(handle: BinaryIO, info: zipfile.ZipInfo, max_out: int = MAX_OUT,
+                raw_chunk: int = RAW_CHUNK) -> Iterator[bytes]:
+    """The inflated bytes of one part, at most `max_out` at a time, inflated from `raw_chunk`
+    compressed bytes at a time; at the end, its size and CRC-32 are checked against the central
+    directory (PartError when they differ)."""
+    raw = _raw_chunks(handle, info, raw_chunk)
     count, crc = 0, 0
     for chunk in _inflated(raw, info, max_out):
         count += len(chunk)
@@ -78,7 +80,7 @@ def _inflated(raw: Iterator[bytes], info: zipfile.ZipInfo, max_out: int) -> Iter
         raise PartError(f"{info.filename}: compressed data is cut short")
 
 
-def _raw_chunks(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _raw_chunks(handle: BinaryIO, info: zipfile.ZipInfo, size: int) -> Iterator[bytes]:
     if info.header_offset < 0:
         raise PartError(f"{info.filename}: bad offset in the central directory")
     handle.seek(info.header_offset)
@@ -90,7 +92,7 @@ def _raw_chunks(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     left = info.compress_size
     while left > 0:
         handle.seek(position)          # another part may have been read from this handle meanwhile
-        block = handle.read(min(RAW_CHUNK, left))
+        block = handle.read(min(size, left))
         if not block:
             raise PartError(f"{info.filename}: file is cut short")
         position += len(block)
