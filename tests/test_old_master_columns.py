@@ -158,39 +158,38 @@ def test_rich_text_formulas_and_booleans(tmp_path, monkeypatch):
 # ------------------------------------------------------------------ issue 7: read in a helper process
 
 def test_a_big_master_is_read_in_a_helper_process_with_the_same_result(tmp_path, monkeypatch):
-    """Past `PROCESS_FROM_BYTES` the columns are read in a spawned process (another core, not
-    this process's GIL): the same CarriedColumns as reading them here."""
-    import multiprocessing.context
+    """Past `PROCESS_FROM_BYTES` the columns are read by `python -m toolkit.inputs.carried_soon`
+    (another core, not this process's GIL): the same CarriedColumns as reading them here."""
+    import subprocess
 
     from toolkit.inputs import carried_soon
 
     master = _master(tmp_path)
     here = read_carried_columns(master, set())
-    started: list[str] = []
-    real_start = multiprocessing.context.SpawnProcess._Popen
+    started: list[list[str]] = []
+    real_popen = subprocess.Popen
 
-    def counted(process):
-        started.append("spawn")
-        return real_start(process)
+    def counted(args, **kwargs):
+        started.append(list(args))
+        return real_popen(args, **kwargs)
 
-    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "_Popen", staticmethod(counted))
+    monkeypatch.setattr(carried_soon.subprocess, "Popen", counted)
     monkeypatch.setattr(carried_soon, "PROCESS_FROM_BYTES", 0)
     soon = carried_soon.read_carried_columns_soon(master)
-    assert started == ["spawn"]
+    assert [args[1:3] for args in started] == [["-m", "toolkit.inputs.carried_soon"]]
+    monkeypatch.setattr(previous_master, "read_carried_columns", None)      # the helper's answer, not a read here
+    monkeypatch.setattr(carried_soon, "read_carried_columns", None)
     assert soon() == here and here.rows
-    assert soon() == here        # asked again: the same value, the helper gone
+    assert soon() == here        # asked again: the same value
 
 
 def test_a_small_master_or_one_without_hand_added_columns_starts_no_process(tmp_path, monkeypatch):
-    from concurrent import futures
-
     from toolkit.inputs import carried_soon
 
     def refuse(*args, **kwargs):
         raise AssertionError("a helper process was started")
 
-    monkeypatch.setattr(futures, "ProcessPoolExecutor", refuse)
-    monkeypatch.setattr(carried_soon, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(carried_soon.subprocess, "Popen", refuse)
     master = _master(tmp_path)                       # small: read at once
     assert carried_soon.read_carried_columns_soon(master)() == read_carried_columns(master, set())
     plain = tmp_path / "plain"                       # no hand-added column: its header says so
@@ -201,13 +200,21 @@ def test_a_small_master_or_one_without_hand_added_columns_starts_no_process(tmp_
     assert carried_soon.read_carried_columns_soon(tmp_path / "missing.xlsx")() == CarriedColumns()
 
 
-def test_when_no_helper_process_can_start_the_master_is_read_here(tmp_path, monkeypatch):
+@pytest.mark.parametrize("how", ["cannot start", "helper fails"])
+def test_when_the_helper_cannot_start_or_fails_the_master_is_read_here(tmp_path, monkeypatch, how):
+    import subprocess
+    import sys
+
     from toolkit.inputs import carried_soon
 
-    def cannot(*args, **kwargs):
-        raise OSError("no processes here")
+    real_popen = subprocess.Popen
+
+    def broken(args, **kwargs):
+        if how == "cannot start":
+            raise OSError("no processes here")
+        return real_popen([sys.executable, "-c", "import sys; sys.exit(3)"], **kwargs)
 
     master = _master(tmp_path)
     monkeypatch.setattr(carried_soon, "PROCESS_FROM_BYTES", 0)
-    monkeypatch.setattr(carried_soon, "ProcessPoolExecutor", cannot)
+    monkeypatch.setattr(carried_soon.subprocess, "Popen", broken)
     assert carried_soon.read_carried_columns_soon(master)() == read_carried_columns(master, set())

@@ -19,7 +19,7 @@ from .config import Limits
 from .errors import Bilingual, Finding, Severity
 from .model import Record, SheetTable, Source, WorkbookData
 from . import headers
-from .schema import Column, ColType, SheetSpec, looks_like, match_column, match_sheet_name, normalize_header
+from .schema import Column, ColType, SheetSpec, column_letter, looks_like, match_column, match_sheet_name, normalize_header
 
 COLUMNWISE = True             # the fast path (rows_fast) for well-kept sheets; False: the row loop for all
 FAST_CHUNK_ROWS = 8192         # rows typed at once by the fast path
@@ -29,16 +29,6 @@ MIN_HEADER_MATCHES = headers.MIN_HEADER_MATCHES
 MAX_TEXT = 32_767              # characters in an Excel cell: longer text is cut in the master (a finding says so)
 _ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
                            "#GETTING_DATA"})
-
-
-def column_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _bilingual_header(spec: SheetSpec, key: str) -> Bilingual:

@@ -427,3 +427,13 @@ def header_score(spec: SheetSpec, headers: Sequence[object]) -> int:
     """How many of `spec`'s columns a row of headers names (to find header rows and sheet kinds)."""
     keys = {c.key for h in headers if (c := match_column(spec, h)) is not None}
     return len(keys)
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -5,21 +5,26 @@ A nightly run reads the old master's Tasks sheet for the columns a user added by
 searching 124 MB of XML. On a thread, that work holds the same GIL as the threads reading the
 inputs and slowed them by 0.55 s (issue 7). In a process of its own it runs on another core.
 
-Only a big master with a hand-added column is read that way: without one, the streamed header
-says so in milliseconds; a small master is read at once (starting a process costs more). When a
-process cannot be started or fails (no `spawn` in an embedded Python, a killed helper), the
-master is read here instead: the same function, the same result, the same exceptions.
+The helper is `python -m toolkit.inputs.carried_soon MASTER`: it imports only this module's few
+(0.05 s), not the caller's program as `multiprocessing` would, and writes the pickled result on
+its standard output. Only a big master with a hand-added column is read that way: without one,
+the streamed header says so in milliseconds; a small master is read at once (starting a process
+costs more). When the helper cannot be started or fails, the master is read here instead: the
+same function, the same result, the same exceptions.
 """
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from .previous_master import CarriedColumns, may_carry, read_carried_columns
 
 PROCESS_FROM_BYTES = 4 << 20     # a master smaller than this (~15 000 tasks) is read at once
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])    # the folder holding `toolkit/`
 
 
 def read_carried_columns_soon(master_path: Path) -> Callable[[], CarriedColumns]:
@@ -29,17 +34,44 @@ def read_carried_columns_soon(master_path: Path) -> Callable[[], CarriedColumns]
         carried = read_carried_columns(path, set())
         return lambda: carried
     try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        future: Future[CarriedColumns] = pool.submit(read_carried_columns, path, set())
-    except Exception:  # noqa: BLE001 - no helper process here: read it in this one
+        helper = _start_helper(path)
+    except (OSError, ValueError, subprocess.SubprocessError):  # no helper process here: read it in this one
         carried = read_carried_columns(path, set())
         return lambda: carried
+    got: list[CarriedColumns] = []
 
     def result() -> CarriedColumns:
-        try:
-            return future.result()
-        except Exception:  # noqa: BLE001 - the helper failed (or the read did): read it in this process
-            return read_carried_columns(path, set())
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if not got:
+            got.append(_helper_result(helper, path))
+        return got[0]
     return result
+
+
+def _start_helper(path: Path) -> subprocess.Popen[bytes]:
+    if getattr(sys, "frozen", False) or not sys.executable:
+        raise OSError("no Python interpreter to start")     # a frozen program: sys.executable is itself
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
+    return subprocess.Popen([sys.executable, "-m", __name__, str(path)], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))   # no console flash (Windows)
+
+
+def _helper_result(helper: subprocess.Popen[bytes], path: Path) -> CarriedColumns:
+    try:
+        out, _ = helper.communicate()
+        if helper.returncode == 0:
+            carried = pickle.loads(out)     # our own helper's output, never a user's bytes
+            if isinstance(carried, CarriedColumns):
+                return carried
+    except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    finally:
+        if helper.poll() is None:
+            helper.kill()
+    return read_carried_columns(path, set())    # the helper failed: read it here (the same exceptions)
+
+
+if __name__ == "__main__":           # the helper process
+    sys.stdout.buffer.write(pickle.dumps(read_carried_columns(Path(sys.argv[1]), set()),
+                                         protocol=pickle.HIGHEST_PROTOCOL))

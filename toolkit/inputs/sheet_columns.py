@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from xml.etree import ElementTree
 
-from ..rows import column_letter
+from ..schema import column_letter
 from .sheet_head import _MAIN, _sheet_part, _Unusual
 from .zip_parts import PartError, part_chunks
 
