@@ -211,14 +211,15 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
             carried = without_headers(carried_all, set(merged.extra_task_headers))
             # every task's key, once for this match and the master's (only when rows are carried)
             keys = task_keys(run.analysis.tasks) if carried.rows else None
-            unmatched = match_carried(carried, keys or ()).unmatched
+            matched = match_carried(carried, keys or ())
+            unmatched = matched.unmatched
             if unmatched:
                 _add_finding(run, Finding("carried-unmatched", Severity.WARNING, output.name, path=None,
                                           params={"count": sum(len(r.values) for r in unmatched),
                                                   "sheet": text("sheet.carried_unmatched", language)}))
 
             def write(target: Path) -> None:
-                write_master(target, run, language, carried=carried, keys=keys)
+                write_master(target, run, language, carried=carried, keys=keys, matched=matched)
 
             history.check_writable()        # before the master is replaced: a refusal then is true
             published = publish(write, output, keep_backups=settings.backups_keep, stamp=stamp)

@@ -75,11 +75,11 @@ def match_carried(carried: CarriedColumns, task_keys: Iterable[tuple[str, str]])
     if not carried.rows:            # nothing carried (most runs): the tasks' keys are not needed
         return CarriedMatch(list(carried.headers), {}, [])
     new = Counter(task_keys)
-    old = Counter(row.key for row in carried.rows)
+    row_keys = [row.key for row in carried.rows]        # each worked out once
+    old = Counter(row_keys)
     values: dict[tuple[str, str], dict[str, Any]] = {}
     unmatched: list[CarriedRow] = []
-    for row in carried.rows:
-        key = row.key
+    for row, key in zip(carried.rows, row_keys):
         why = ("blank" if not key[1] else "ambiguous" if old[key] > 1 or new[key] > 1
                else "gone" if new[key] == 0 else "")
         if why:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...inputs.own_outputs import MARKER
-from ...inputs.previous_master import CarriedColumns, match_carried
+from ...inputs.previous_master import CarriedColumns, CarriedMatch, match_carried
 from ...run import Run
 from .book import MasterBook, task_keys
 from .changes import write_changes
@@ -56,17 +56,18 @@ SHEET_WRITERS = (write_dashboard, write_tasks, write_timeline, write_workload, w
 
 
 def write_master(path: Path, run: Run, lang: str, *, carried: CarriedColumns | None = None,
-                 keys: list[tuple[str, str]] | None = None) -> None:
+                 keys: list[tuple[str, str]] | None = None, matched: CarriedMatch | None = None) -> None:
     """Write the master of `run` to `path` (a new file; `safe_output.publish` puts it in place).
-    `keys`: `task_keys(analysis.tasks)` when the caller has them already."""
+    `keys`: `task_keys(analysis.tasks)`, and `matched`: `match_carried(carried, keys)`, when the
+    caller has them already."""
     analysis = run.require_analysis()
     merged = run.consolidated
     assert merged is not None
     carried = carried or CarriedColumns()
     # each task's key only when there are carried rows to match (100 000 keys cost a quarter second)
-    if keys is None and carried.rows:
+    if keys is None and carried.rows and matched is None:
         keys = task_keys(analysis.tasks)
-    match = match_carried(carried, keys or ())
+    match = matched if matched is not None else match_carried(carried, keys or ())
     wb = Workbook(str(path), WORKBOOK_OPTIONS)
     try:
         wb.set_custom_property(MARKER, "master")     # never read back as a department workbook
