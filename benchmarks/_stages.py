@@ -50,7 +50,9 @@ def install() -> None:
     _patch("toolkit.pipeline", "validate_batch", "validate")
     _patch("toolkit.consolidate", "consolidate", "consolidate")
     _patch("toolkit.analyze", "analyze", "analyze")
-    _patch("toolkit.inputs.previous_master", "read_carried_columns", "old master")
+    # the old master: starting its helper process (or reading a small one here); the helper's
+    # own CPU is counted once it is waited for, under "other" in the CPU table
+    _patch("toolkit.inputs.carried_soon", "read_carried_columns_soon", "old master")
     from toolkit import history
     for attr, name in (("previous_snapshot", "history load"), ("changes_between", "history compare"),
                        ("store_snapshot", "history store")):
