@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .previous_master import CarriedColumns, may_carry, read_carried_columns
+from .previous_master import CarriedColumns, carried_columns_in, may_carry, read_carried_columns
 
 PROCESS_FROM_BYTES = 4 << 20     # a master smaller than this (~15 000 tasks) is read at once
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])    # the folder holding `toolkit/`
@@ -30,13 +30,11 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])    # the folder holding
 def read_carried_columns_soon(master_path: Path) -> Callable[[], CarriedColumns]:
     """`read_carried_columns(master_path, set())`, begun now; call the result for its value."""
     path = Path(master_path)
-    if not may_carry(path) or path.stat().st_size < PROCESS_FROM_BYTES:
-        carried = read_carried_columns(path, set())
-        return lambda: carried
-    try:
-        helper = _start_helper(path)
-    except (OSError, ValueError, subprocess.SubprocessError):  # no helper process here: read it in this one
-        carried = read_carried_columns(path, set())
+    if not may_carry(path):
+        return lambda: CarriedColumns()
+    helper = _start_helper(path) if path.stat().st_size >= PROCESS_FROM_BYTES else None
+    if helper is None:          # small (a process costs more than it saves), or no helper process here
+        carried = carried_columns_in(path, ())
         return lambda: carried
     got: list[CarriedColumns] = []
 
@@ -47,14 +45,19 @@ def read_carried_columns_soon(master_path: Path) -> Callable[[], CarriedColumns]
     return result
 
 
-def _start_helper(path: Path) -> subprocess.Popen[bytes]:
+def _start_helper(path: Path) -> subprocess.Popen[bytes] | None:
+    """The helper reading `path`, started; None when no Python can be started here (a frozen
+    program, whose `sys.executable` is itself, or a refused process)."""
     if getattr(sys, "frozen", False) or not sys.executable:
-        raise OSError("no Python interpreter to start")     # a frozen program: sys.executable is itself
+        return None
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
-    return subprocess.Popen([sys.executable, "-m", __name__, str(path)], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))   # no console flash (Windows)
+    try:
+        return subprocess.Popen([sys.executable, "-m", __name__, str(path)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))   # no console (Windows)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
 
 
 def _helper_result(helper: subprocess.Popen[bytes], path: Path) -> CarriedColumns:

@@ -130,8 +130,12 @@ def read_carried_columns(master_path: Path, known_headers: set[str]) -> CarriedC
     path = Path(master_path)
     if not may_carry(path, known_headers):
         return CarriedColumns()
-    names = {normalize_header(TASKS.en), normalize_header(TASKS.zh)}
-    skip = toolkit_task_headers() | {normalize_header(h) for h in known_headers}
+    return carried_columns_in(path, known_headers)
+
+
+def carried_columns_in(path: Path, known_headers: Iterable[str]) -> CarriedColumns:
+    """`read_carried_columns` of a master `may_carry` has accepted (its check not made again)."""
+    names, skip = _tasks_names(), _not_carried(known_headers)
     try:
         book: Any = None
         headers: list[str] = []
@@ -165,9 +169,17 @@ def may_carry(master_path: Path, known_headers: Iterable[str] = ()) -> bool:
     path = Path(master_path)
     if not path.is_file() or path.is_symlink():
         return False
-    names = {normalize_header(TASKS.en), normalize_header(TASKS.zh)}
-    skip = toolkit_task_headers() | {normalize_header(h) for h in known_headers}
-    return not _nothing_to_carry(path, names, skip)
+    return not _nothing_to_carry(path, _tasks_names(), _not_carried(known_headers))
+
+
+def _tasks_names() -> set[str]:
+    """The Tasks sheet's names, normalized."""
+    return {normalize_header(TASKS.en), normalize_header(TASKS.zh)}
+
+
+def _not_carried(known_headers: Iterable[str]) -> set[str]:
+    """Headers never carried: the toolkit's own and `known_headers` (a team's extra columns)."""
+    return toolkit_task_headers() | {normalize_header(h) for h in known_headers}
 
 
 FAST_COLUMNS = True     # tests turn it off to compare with python-calamine's whole sheet
