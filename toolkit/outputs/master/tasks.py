@@ -532,13 +532,10 @@ def _numbers(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str],
 
 def _loose(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str], filled: list[bool]) -> list[Any]:
     """A column of any values (a team's extra column, a carried one), as `write_value` writes it
-    with the text style: plain texts and finite numbers here, None blank where the row is filled
-    and no cell where it is not; anything else (dates, "", odd texts) None, for the row writer."""
-    return [(f'{pre}{n}"{s}/>' if b else "") if x is None else
-            f'{pre}{n}"{s} t="inlineStr"><is><t>{x}</t></is></c>' if type(x) is str and x and _plain(x) else
-            f'{pre}{n}"{s}><v>{x:.16G}</v></c>' if type(x) is float and x - x == 0 else
-            f'{pre}{n}"{s}><v>{float(x):.16G}</v></c>' if type(x) is int else None
-            for x, n, s, b in zip(xs, refs, styles, filled)]
+    with the text style: finite numbers, None (blank where the row is filled, no cell where it is
+    not) and plain texts here; anything else (dates, "", odd texts) None, for the row writer."""
+    return [number if number is not None else text
+            for number, text in zip(_numbers(pre, xs, refs, styles, blank_if=filled), _texts(pre, xs, refs, styles))]
 
 
 def _dates(pre: str, xs: Sequence[Any], refs: list[str], styles: list[str], serials: dict[Any, str]) -> list[Any]:
