@@ -25,8 +25,7 @@ from .sheet_head import _MAIN, _sheet_part, _Unusual
 from .zip_parts import PartError, part_chunks
 
 _CHUNK = 8 << 20                  # bytes of XML looked at a time (cut after the last whole row)
-_RAW_CHUNK = 1 << 20              # compressed bytes inflated at a time: few long calls without the GIL (see
-                                  # pipeline.run_consolidation: this runs on a thread while the inputs are read)
+_RAW_CHUNK = 1 << 20              # compressed bytes inflated at a time: ~7 MB of XML per call, few calls
 HEAD_ROWS = 30                    # the header is looked for among this many rows (as `_header_row`)
 _ROW = re.compile(rb"<row\b([^>]*?)(?<!/)>(.*?)</row>|<row\b([^>]*)/>", re.S)
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
