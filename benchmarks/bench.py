@@ -138,7 +138,8 @@ def side_read_toolkit(folder: Path, profile: bool) -> None:
     run = run_validation([folder], Settings(), AS_OF)
     total = time.perf_counter() - started
     stages = _stage_summary(profile, total)
-    emit(started, rows=len(run.batch.records("tasks")), findings=len(run.findings.findings), stages=stages,
+    tasks = sum(t.row_count() for wb in run.batch.workbooks for t in wb.tables_of("tasks"))   # no Records made
+    emit(started, rows=tasks, findings=len(run.findings.findings), stages=stages,
          stages_cpu=_stage_cpu(profile), imports=imports)
 
 

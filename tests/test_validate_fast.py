@@ -20,7 +20,7 @@ from toolkit.coerce import key_of
 from toolkit.config import Settings
 from toolkit.errors import Finding
 from toolkit.ids import normalize_id
-from toolkit.model import Batch, Record
+from toolkit.model import Batch, Record, RecordBlock, Source
 from toolkit.pipeline import read_inputs
 from toolkit.validate import E, W, _cycles, _finding, _place, did_you_mean
 
@@ -110,13 +110,39 @@ def _marks(batch: Batch) -> list[tuple]:
     return [(r.has_error, list(r.issues)) for wb in batch.workbooks for t in wb.tables for r in t.records]
 
 
+def _blocks(batch: Batch) -> list[RecordBlock]:
+    return [p for wb in batch.workbooks for t in wb.tables for p in t.parts if isinstance(p, RecordBlock)]
+
+
 def _same_as_plain(batch: Batch, as_of: date) -> list[Finding]:
     plain_batch, fast_batch = copy.deepcopy(batch), copy.deepcopy(batch)
     plain = plain_validate(plain_batch, as_of)
+    blocks = _blocks(fast_batch)
+    made_before = sum(len(b.made) for b in blocks)
     fast = validate.validate_batch(fast_batch, as_of, 8, 40)
     assert _seen(fast) == _seen(plain)
+    # rows still in blocks became Records only where a finding names them
+    assert sum(len(b.made) for b in blocks) - made_before <= len(fast)
     assert _marks(fast_batch) == _marks(plain_batch)
     return fast
+
+
+def _as_blocks(batch: Batch) -> Batch:
+    """The batch with each table's Records back in a RecordBlock, as the reader leaves them (the
+    rows with a mark or extras stay Records inside it): validation must read blocks as Records."""
+    for wb in batch.workbooks:
+        for table in wb.tables:
+            records = table.records
+            if not records:
+                continue
+            keys = tuple(records[0].values)
+            block = RecordBlock(table.kind, Source(table.file, table.sheet, 0, records[0].source.path),
+                                dict.fromkeys(keys), keys, [[r.values[k] for r in records] for k in keys],
+                                [r.source.row for r in records], {j: r.raw for j, r in enumerate(records) if r.raw},
+                                table.columns, table.department)
+            block.made.update({j: r for j, r in enumerate(records) if r.has_error or r.issues or r.extras})
+            table.parts = [block]
+    return batch
 
 
 def _messed_up(batch: Batch, seed: int, repeats: bool = True) -> Batch:
@@ -148,6 +174,7 @@ def _messed_up(batch: Batch, seed: int, repeats: bool = True) -> Batch:
 
 def test_sample_company():
     batch = read_inputs([REPO / "workbooks" / "sample"], Settings())
+    assert _blocks(batch), "the sample company's sheets take the column-wise path"
     found = _same_as_plain(batch, AS_OF)
     assert found
 
@@ -162,6 +189,7 @@ def test_generated_with_repeats_and_cycles(tmp_path, seed, repeats):
     codes = {f.code for f in found}
     assert {"dependency-cycle", "self-dependency", "unknown-dependency", "unknown-owner"} <= codes
     assert ("duplicate-id" in codes) == repeats
+    assert _seen(_same_as_plain(_as_blocks(batch), date(2026, 10, 20))) == _seen(found)
 
 
 def test_normalize_id_ascii_shortcut_is_the_full_rule():

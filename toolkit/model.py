@@ -51,6 +51,94 @@ class Record:
         return f"{letter}{self.source.row}" if letter else None
 
 
+class RecordBlock:
+    """Rows of one sheet typed column by column, made Records only when asked.
+
+    Reading 100 000 rows costs less than making 100 000 Records of them, and validation needs
+    only the columns (`column`), and a Record for the few rows a finding names (`record`):
+    so a run that only validates never makes the rest. `records()` makes every row a Record
+    once; a row made earlier is that same Record (its findings' marks stay on it).
+
+    `columns` holds each key's typed values (what `Record.values` holds; keys the sheet lacks
+    are None); `raws` the raw values that differ from the typed ones, by row; `made` the rows
+    already made Records. Once a row is a Record, its Record is the truth for it.
+    """
+
+    __slots__ = ("kind", "source", "base", "keys", "columns", "numbers", "raws", "made", "letters", "department",
+                 "_all", "_index")
+
+    def __init__(self, kind: str, source: Source, base: dict[str, Any], keys: tuple[str, ...],
+                 columns: list[list[Any]], numbers: list[int], raws: dict[int, dict[str, Any]],
+                 letters: dict[str, str], department: str):
+        # base: every key of the kind as None (what `Record.values` starts from); source: file,
+        # sheet and path (its row is each row's own)
+        self.kind, self.source, self.base, self.keys, self.columns = kind, source, base, keys, columns
+        self.numbers, self.raws, self.letters, self.department = numbers, raws, letters, department
+        self.made: dict[int, Record] = {}
+        self._all: list[Record] | None = None
+        self._index: dict[str, int] = {}
+        self.reindex()
+
+    def reindex(self) -> None:
+        """After `keys` changed."""
+        self._index = {key: i for i, key in enumerate(self.keys)}
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def column(self, key: str) -> list[Any]:
+        """The typed values of `key`, one per row (None for a key the sheet lacks)."""
+        if self._all is not None:
+            return [r.values.get(key) for r in self._all]
+        i = self._index.get(key)
+        if i is None:
+            return [None] * len(self.numbers)
+        column = self.columns[i]
+        if self.made:
+            column = list(column)
+            for j, record in self.made.items():
+                column[j] = record.values.get(key)
+        return column
+
+    def raw(self, j: int) -> dict[str, Any]:
+        made = self.made.get(j)
+        return made.raw if made is not None else self.raws.get(j, _NO_RAW)
+
+    def any_raw(self, key: str) -> bool:
+        return any(key in raw for raw in self.raws.values()) or any(key in r.raw for r in self.made.values())
+
+    def record(self, j: int) -> Record:
+        """Row `j` as a Record (made once)."""
+        made = self.made.get(j)
+        if made is None:
+            made = self.made[j] = self._make(j, dict(zip(self.keys, [column[j] for column in self.columns])))
+        return made
+
+    def records(self) -> list[Record]:
+        if self._all is None:
+            made, make = self.made, self._make
+            self._all = [made.get(j) or make(j, dict(zip(self.keys, row)))
+                         for j, row in enumerate(zip(*self.columns))] if self.columns else \
+                        [made.get(j) or make(j, {}) for j in range(len(self.numbers))]
+            self.made = dict(enumerate(self._all))
+            self.columns = []         # the Records hold the values now
+        return self._all
+
+    def _make(self, j: int, typed: dict[str, Any]) -> Record:
+        values = self.base.copy()
+        values.update(typed)
+        source = self.source
+        record = Record(self.kind, Source(source.file, source.sheet, self.numbers[j], source.path), values,
+                        columns=self.letters, department=self.department)
+        raw = self.raws.get(j)
+        if raw is not None:
+            record.raw = raw
+        return record
+
+
+_NO_RAW: dict[str, Any] = {}
+
+
 @dataclass
 class SheetTable:
     """One sheet of a workbook, recognised as a kind of the standard (tasks, team, …)."""
@@ -63,11 +151,42 @@ class SheetTable:
     columns: dict[str, str]            # column key -> letter
     headers: dict[str, str]            # column key -> header text as written
     extra_headers: list[str]           # extra columns, in sheet order
-    records: list[Record] = field(default_factory=list)
     department: str = ""
     how: dict[str, str] = field(default_factory=dict)            # key -> how it was recognised
     samples: dict[str, list[Any]] = field(default_factory=dict)  # key -> a few values of the column
     skipped_rows: int = 0                                        # rows skipped with an info finding
+    # the rows, in sheet order: Records, or blocks of rows typed column-wise and not yet made
+    # Records (see RecordBlock); `records` makes them all Records the first time it is asked
+    parts: list[list[Record] | RecordBlock] = field(default_factory=list, repr=False)
+
+    @property
+    def records(self) -> list[Record]:
+        """Every row as a Record (made now for rows still in blocks; the same objects each time)."""
+        first = self.parts[0] if len(self.parts) == 1 else None
+        if isinstance(first, list):
+            return first
+        made: list[Record] = []
+        for part in self.parts:
+            made.extend(part if isinstance(part, list) else part.records())
+        self.parts = [made]
+        return made
+
+    @records.setter
+    def records(self, records: list[Record]) -> None:
+        self.parts = [records]
+
+    def add(self, rows: list[Record] | RecordBlock) -> None:
+        if len(rows):
+            self.parts.append(rows)
+
+    def any_raw(self, key: str) -> bool:
+        """Whether a row kept a raw value of `key` (one that differs from its typed value)."""
+        return any(any(key in r.raw for r in part) if isinstance(part, list) else part.any_raw(key)
+                   for part in self.parts)
+
+    def row_count(self) -> int:
+        """The rows, without making Records of them."""
+        return sum(map(len, self.parts))
 
 
 @dataclass

@@ -165,10 +165,11 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
             if done is None:
                 data_rows = itertools.chain(chunk, data_rows)
                 break
-            table.records.extend(done[0])
+            table.add(done[0])
             skips.extend(done[1])
             cells_seen += chunk_cells
             start += len(chunk)
+    rest: list[Record] = []        # the rows the loop reads, after those of the fast path
     for offset, row in enumerate(data_rows, start=start):
         row_number = header_row + 1 + offset
         cells_seen += len(row)
@@ -201,7 +202,8 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
         if record is _STUB:
             skips.append(("skipped-empty-row", row_number))
         elif record is not None:
-            table.records.append(record)
+            rest.append(record)
+    table.add(rest)
     return _finish_sheet(table, wb, raw, reader, skips, spec, last_index, below)
 
 
@@ -271,9 +273,9 @@ def _indent(record: Record) -> int:
 def _skip_summary_rows(table: SheetTable, wb: WorkbookData, skips: list[tuple[str, int]]) -> None:
     """Parent rows of an outline: a row indented less than the next one, with no start, due or
     owner of its own, groups the rows under it and is no task."""
-    records = table.records
-    if not any("title" in record.raw for record in records):
+    if not table.any_raw("title"):
         return      # no title with spaces in front: no outline (a stripped title keeps its raw text)
+    records = table.records
     dropped: set[int] = set()
     for i, record in enumerate(records[:-1]):
         if _indent(record) < _indent(records[i + 1]) and all(

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import coerce
 from .errors import Finding, Severity
-from .model import Record, Source
+from .model import Record, RecordBlock, Source
 # rows imports this module only inside read_sheet, so these names are there when it loads
 from .rows import _SLOW, _TOTALS, MAX_TEXT, _cell_value, _is_totals, _not_blank, _plain
 
@@ -42,9 +42,11 @@ def _rows_matching(column: Sequence[Any], values: set[Any]) -> list[int]:
 
 
 def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int, hidden_rows: frozenset[int],
-                         header_names: dict[int, str]) -> tuple[list[Record], list[tuple[str, int]]] | None:
-    """(records, skipped rows) of `data_rows` (Excel row `first_row` onward), or None when the
-    rows are not of one width (the row loop reads them)."""
+                         header_names: dict[int, str]
+                         ) -> tuple[list[Record] | RecordBlock, list[tuple[str, int]]] | None:
+    """(the rows read, skipped rows) of `data_rows` (Excel row `first_row` onward), or None when
+    the rows are not of one width (the row loop reads them). The rows read are a RecordBlock:
+    Records are made of them when asked (`SheetTable.records`)."""
 
     count = len(data_rows)
     if count == 0:
@@ -164,8 +166,10 @@ def _special_rows(reader: Any, columns: list[tuple[Any, ...]], distinct: list[se
 
 
 def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[int],
-             extra_rows: dict[int, dict[str, Any]]) -> list[Record]:
-    """The records of the kept rows, from their known columns (a column per position read)."""
+             extra_rows: dict[int, dict[str, Any]]) -> list[Record] | RecordBlock:
+    """The kept rows typed, from their known columns (a column per position read)."""
+    if not known_columns:
+        return []
     spec, table, wb = reader.spec, reader.table, reader.wb
     keys = reader.keys
     typed_columns: list[list[Any]] = []
@@ -199,30 +203,18 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
                 raw[key] = column[j]
         typed_columns.append(typed)
 
-    base = dict.fromkeys(spec.keys)
-    kind, file, sheet, path = spec.key, wb.file, table.sheet, reader.path
-    letters, department = table.columns, table.department
-    records: list[Record] = []
-    append = records.append
-    for j, typed_row in enumerate(zip(*typed_columns)):
-        values = base.copy()
-        values.update(zip(keys, typed_row))
-        record = Record(kind, Source(file, sheet, numbers[j], path), values, columns=letters, department=department)
-        raw = raws.get(j)
-        if raw is not None:
-            record.raw = raw
-        append(record)
-
+    block = RecordBlock(spec.key, Source(wb.file, table.sheet, 0, reader.path), dict.fromkeys(spec.keys),
+                        tuple(keys), typed_columns, numbers, raws, table.columns, table.department)
     statuses = reader.statuses
     extra_letters = reader.extra_letters if extra_rows else {}
     for j in sorted(slow.keys() | extra_rows.keys()):
-        record, known = records[j], tuple(column[j] for column in known_columns)
+        record, known = block.record(j), tuple(column[j] for column in known_columns)
         values = record.values
         if j in slow:
             for i in slow[j]:
                 key = keys[i]
-                values[key] = _cell_value(spec, key, known[i], record, wb, reader.formulas,
-                                         statuses if key == "status" else None)
+                values[key] = typed_columns[i][j] = _cell_value(spec, key, known[i], record, wb, reader.formulas,
+                                                                statuses if key == "status" else None)
             record.raw = {key: value for key, value in zip(keys, known)
                           if value is not None and value != "" and (type(values[key]) is not type(value)
                                                                     or (type(value) is str and values[key] != value))}
@@ -234,7 +226,20 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
                                                f"{extra_letters[name]}{record.source.row}", v[:40] + "…",
                                                {"column": name, "length": len(v)}, str(wb.path)))
     if reader.is_tasks:
-        for record in records:
-            if record.values["department"] is None:
-                record.values["department"] = department
-    return records
+        _fill_department(block, table.department)
+    return block
+
+
+def _fill_department(block: RecordBlock, department: str) -> None:
+    """A task without a department of its own belongs to its sheet's department."""
+    if "department" in block.keys:
+        column = block.columns[block.keys.index("department")]
+        if None in column:
+            column[:] = [department if value is None else value for value in column]
+    else:
+        block.keys += ("department",)
+        block.columns.append([department] * len(block))
+        block.reindex()
+    for record in block.made.values():
+        if record.values["department"] is None:
+            record.values["department"] = department

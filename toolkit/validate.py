@@ -2,17 +2,22 @@
 
 Cell-level problems (types, lists, required values) are found while reading
 (`io/reader.py`); here are the rules that need several cells, rows or files.
+
+The checks read the rows a column at a time (`Rows`): rows still in blocks (`RecordBlock`) are
+not made Records, except the few a finding names, so a run that only validates makes none.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from typing import Any
 
 from .coerce import key_of
 from .errors import Bilingual, Finding, Severity
 from .ids import normalize_id
-from .model import Batch, Record
+from .model import Batch, Record, RecordBlock, SheetTable
 from .schema import SHEETS_BY_KEY
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -47,19 +52,75 @@ def _place(record: Record, key: str) -> str:
     return " › ".join(p for p in (record.source.file, record.source.sheet, record.cell(key)) if p)
 
 
-def id_keys(records: Sequence[Record], key: str = "id") -> list[str | None]:
+class Rows:
+    """The rows of one kind, read column by column: Records, and blocks of rows not made
+    Records yet. `record(i)` is row `i` as a Record (made now if it was not)."""
+
+    def __init__(self, parts: Sequence[list[Record] | RecordBlock]):
+        self.parts = [p for p in parts if len(p)]
+        self.starts: list[int] = []
+        count = 0
+        for part in self.parts:
+            self.starts.append(count)
+            count += len(part)
+        self.count = count
+        self._columns: dict[str, list[Any]] = {}
+
+    @classmethod
+    def of(cls, rows: Rows | Iterable[Record]) -> Rows:
+        return rows if isinstance(rows, Rows) else cls([rows if isinstance(rows, list) else list(rows)])
+
+    @classmethod
+    def of_tables(cls, tables: Iterable[SheetTable]) -> Rows:
+        return cls([part for table in tables for part in table.parts])
+
+    def __len__(self) -> int:
+        return self.count
+
+    def column(self, key: str) -> list[Any]:
+        """The typed value of `key` on every row (None where blank, not understood or not a column)."""
+        found = self._columns.get(key)
+        if found is None:
+            found = []
+            for part in self.parts:
+                found += part.column(key) if isinstance(part, RecordBlock) else [r.values.get(key) for r in part]
+            self._columns[key] = found
+        return found
+
+    def _at(self, i: int) -> tuple[list[Record] | RecordBlock, int]:
+        p = bisect.bisect_right(self.starts, i) - 1
+        return self.parts[p], i - self.starts[p]
+
+    def record(self, i: int) -> Record:
+        part, j = self._at(i)
+        return part.record(j) if isinstance(part, RecordBlock) else part[j]
+
+    def raw(self, i: int) -> dict[str, Any]:
+        part, j = self._at(i)
+        return part.raw(j) if isinstance(part, RecordBlock) else part[j].raw
+
+    def has_column(self, i: int, key: str) -> bool:
+        part, j = self._at(i)
+        return key in (part.letters if isinstance(part, RecordBlock) else part[j].columns)
+
+
+def _rows_of(batch: Batch) -> Callable[[str], Rows]:
+    return lambda kind: Rows.of_tables(t for wb in batch.workbooks for t in wb.tables_of(kind))
+
+
+def id_keys(records: Rows | Sequence[Record], key: str = "id") -> list[str | None]:
     """`normalize_id` of each record's `key` value, None where it is blank: computed once per run
     for the duplicate and dependency checks (100 000 IDs)."""
-    return [normalize_id(value) if (value := r.values.get(key)) else None for r in records]
+    return [normalize_id(value) if value else None for value in Rows.of(records).column(key)]
 
 
-def check_duplicate_ids(records: Iterable[Record], key: str = "id",
+def check_duplicate_ids(records: Rows | Iterable[Record], key: str = "id",
                         keys: Sequence[str | None] | None = None) -> Iterator[Finding]:
     """Every use of an ID that is used more than once, naming the other places (`keys`: the
     records' `id_keys`, when already known)."""
-    records = records if isinstance(records, list) else list(records)
+    rows = Rows.of(records)
     if keys is None:
-        keys = id_keys(records, key)
+        keys = id_keys(rows, key)
     first: dict[str, int] = {}
     repeated: dict[str, list[int]] = {}          # only the IDs used twice or more get a list
     for index, id_key in enumerate(keys):
@@ -73,58 +134,61 @@ def check_duplicate_ids(records: Iterable[Record], key: str = "id",
             else:
                 uses.append(index)
     for indexes in sorted(repeated.values(), key=lambda uses: uses[0]):     # in order of first use
-        group = [records[i] for i in indexes]
+        group = [rows.record(i) for i in indexes]
         for record in group:
             others = ", ".join(_place(o, key) for o in group if o is not record)
             yield _finding("duplicate-id", E, record, key, record.values[key], other=others)
 
 
-def check_task_dates(tasks: Iterable[Record], as_of: date) -> Iterator[Finding]:
-    for task in tasks:
-        values = task.values
-        start, due = values.get("start"), values.get("due")
+def check_task_dates(tasks: Rows | Iterable[Record], as_of: date) -> Iterator[Finding]:
+    rows = Rows.of(tasks)
+    percents = rows.column("percent")
+    columns = zip(rows.column("start"), rows.column("due"), rows.column("completed_on"), rows.column("status"))
+    for i, (start, due, completed, status) in enumerate(columns):
         if start and due and due < start:
-            yield _finding("due-before-start", E, task, "due", due, due=due.isoformat(), start=start.isoformat())
-        completed = values.get("completed_on")
+            yield _finding("due-before-start", E, rows.record(i), "due", due, due=due.isoformat(),
+                           start=start.isoformat())
         if completed and completed > as_of:
-            yield _finding("completed-in-future", E, task, "completed_on", completed.isoformat(),
+            yield _finding("completed-in-future", E, rows.record(i), "completed_on", completed.isoformat(),
                            as_of=as_of.isoformat())
-        if values.get("status") == "done":
-            percent = values.get("percent")
+        if status == "done":
+            percent = percents[i]
             if percent is not None and percent < 100:
-                yield _finding("done-not-complete", W, task, "percent", f"{percent:g}%")
-            if not completed and task.raw.get("completed_on") in (None, "") and "completed_on" in task.columns:
-                yield _finding("done-no-date", W, task, "completed_on")
+                yield _finding("done-not-complete", W, rows.record(i), "percent", f"{percent:g}%")
+            if not completed and rows.raw(i).get("completed_on") in (None, "") and rows.has_column(i, "completed_on"):
+                yield _finding("done-no-date", W, rows.record(i), "completed_on")
 
 
-def check_project_dates(projects: Iterable[Record]) -> Iterator[Finding]:
-    for project in projects:
-        start, end = project.values.get("start"), project.values.get("end")
+def check_project_dates(projects: Rows | Iterable[Record]) -> Iterator[Finding]:
+    rows = Rows.of(projects)
+    for i, (start, end) in enumerate(zip(rows.column("start"), rows.column("end"))):
         if start and end and end < start:
-            yield _finding("end-before-start", E, project, "end", end, end=end.isoformat(), start=start.isoformat())
+            yield _finding("end-before-start", E, rows.record(i), "end", end, end=end.isoformat(),
+                           start=start.isoformat())
 
 
 def check_references(batch: Batch) -> Iterator[Finding]:
     """Owners in Team, projects in Projects, milestones in Milestones (when those sheets exist)."""
-    team_names = {key_of(r.values["name"]): str(r.values["name"]) for r in batch.records("team") if r.values.get("name")}
-    project_names = {key_of(r.values["project"]): str(r.values["project"]) for r in batch.records("projects")
-                     if r.values.get("project")}
+    rows = _rows_of(batch)
+    team_names = {key_of(name): str(name) for name in rows("team").column("name") if name}
+    project_names = {key_of(name): str(name) for name in rows("projects").column("project") if name}
     team, projects = set(team_names), set(project_names)
-    milestones = {key_of(r.values["milestone"]) for r in batch.records("milestones") if r.values.get("milestone")}
+    milestones = {key_of(name) for name in rows("milestones").column("milestone") if name}
     known_owner, known_milestone, known_project = _membership(team), _membership(milestones), _membership(projects)
-    for task in batch.records("tasks"):
-        owner = task.values.get("owner")
-        if team and owner and not known_owner(owner):
-            yield _finding("unknown-owner", W, task, "owner", owner, hint=did_you_mean(owner, team_names))
-        milestone = task.values.get("milestone")
-        if milestones and milestone and not known_milestone(milestone):
-            yield _finding("unknown-milestone", W, task, "milestone", milestone)
+    tasks = rows("tasks")
+    if team or milestones:
+        for i, (owner, milestone) in enumerate(zip(tasks.column("owner"), tasks.column("milestone"))):
+            if team and owner and not known_owner(owner):
+                yield _finding("unknown-owner", W, tasks.record(i), "owner", owner,
+                               hint=did_you_mean(owner, team_names))
+            if milestones and milestone and not known_milestone(milestone):
+                yield _finding("unknown-milestone", W, tasks.record(i), "milestone", milestone)
     if projects:
         for kind in ("tasks", "kpis", "risks", "milestones", "lessons"):
-            for record in batch.records(kind):
-                project = record.values.get("project")
+            these = tasks if kind == "tasks" else rows(kind)
+            for i, project in enumerate(these.column("project")):
                 if project and not known_project(project):
-                    yield _finding("unknown-project", W, record, "project", project,
+                    yield _finding("unknown-project", W, these.record(i), "project", project,
                                    hint=did_you_mean(project, project_names))
 
 
@@ -162,40 +226,41 @@ def check_defaults(batch: Batch, default_hours: float, default_capacity: float) 
     hours = SHEETS_BY_KEY["tasks"].column("hours")
     for wb in batch.workbooks:
         for table in wb.tables_of("tasks"):
-            if "hours" not in table.columns and table.records:
+            if "hours" not in table.columns and table.row_count():
                 yield Finding("default-hours", W, table.file, table.sheet, f"A{table.header_row}", None,
                               {"column": Bilingual(hours.en, hours.zh), "default": f"{default_hours:g}"}, table.path)
     capacity = SHEETS_BY_KEY["team"].column("capacity")
     column = Bilingual(capacity.en, capacity.zh)
     teams = [t for wb in batch.workbooks for t in wb.tables_of("team")]
-    if not teams and batch.records("tasks"):
+    if not teams and any(t.row_count() for wb in batch.workbooks for t in wb.tables_of("tasks")):
         first = next(wb for wb in batch.workbooks if wb.tables_of("tasks"))
         yield Finding("default-capacity", W, first.file, None, None, None,
                       {"column": column, "who": bilingual("rw.everyone"),
                        "default": f"{default_capacity:g}"}, str(first.path))
     for table in teams:
-        if "capacity" not in table.columns and table.records:
+        if "capacity" not in table.columns and table.row_count():
             yield Finding("default-capacity", W, table.file, table.sheet, f"A{table.header_row}", None,
                           {"column": column, "who": bilingual("rw.team_sheet"),
                            "default": f"{default_capacity:g}"}, table.path)
 
 
-def check_dependencies(tasks: list[Record], keys: Sequence[str | None] | None = None) -> Iterator[Finding]:
+def check_dependencies(tasks: Rows | Sequence[Record], keys: Sequence[str | None] | None = None
+                       ) -> Iterator[Finding]:
     """Unknown and self dependencies, and each dependency cycle once (`keys`: the tasks'
     `id_keys`, when already known)."""
+    rows = Rows.of(tasks)
     if keys is None:
-        keys = id_keys(tasks)
-    by_id: dict[str | None, Record] = dict(zip(keys, tasks))     # the last task of an ID wins
+        keys = id_keys(rows)
+    by_id: dict[str | None, int] = dict(zip(keys, range(len(keys))))     # the last task of an ID wins
     by_id.pop(None, None)
     # the graph: each ID at its first place, with the edges of its last task. When no ID repeats,
     # only the tasks with dependencies need an entry (a task without edges is in no cycle).
     unique = len(by_id) == len(keys) - list(keys).count(None)
     graph: dict[str, Sequence[str] | None] = {} if unique else dict.fromkeys(k for k in keys if k is not None)
     no_edges: tuple[str, ...] = ()
-    for task, id_key in zip(tasks, keys):
+    for i, (id_key, deps) in enumerate(zip(keys, rows.column("depends_on"))):
         if id_key is None:
             continue
-        deps = task.values.get("depends_on")
         if not deps:
             if not unique:
                 graph[id_key] = no_edges
@@ -204,15 +269,16 @@ def check_dependencies(tasks: list[Record], keys: Sequence[str | None] | None = 
         for dep in deps:
             dep_key = normalize_id(dep)
             if dep_key == id_key:
-                yield _finding("self-dependency", E, task, "depends_on", dep)
+                yield _finding("self-dependency", E, rows.record(i), "depends_on", dep)
             elif dep_key not in by_id:
-                yield _finding("unknown-dependency", E, task, "depends_on", dep)
+                yield _finding("unknown-dependency", E, rows.record(i), "depends_on", dep)
             else:
                 edges.append(dep_key)
         graph[id_key] = edges
+    ids = rows.column("id")
     for cycle in _cycles({k: edges for k, edges in graph.items() if edges}):
-        first = by_id[cycle[0]]
-        names = " → ".join(str(by_id[k].values["id"]) for k in cycle + [cycle[0]])
+        first = rows.record(by_id[cycle[0]])
+        names = " → ".join(str(ids[by_id[k]]) for k in cycle + [cycle[0]])
         yield _finding("dependency-cycle", E, first, "depends_on", first.raw.get("depends_on"), cycle=names)
 
 
@@ -250,13 +316,14 @@ def validate_batch(batch: Batch, as_of: date, default_hours: float | None = None
                    default_capacity: float | None = None) -> list[Finding]:
     """All findings of the batch (reading and cross checks), in file, sheet, row order.
     With the defaults given, a missing hours or capacity column is a finding naming the default."""
-    tasks = batch.records("tasks")
+    rows = _rows_of(batch)
+    tasks = rows("tasks")
     keys = id_keys(tasks)
     cross: list[Finding] = []
     cross += check_duplicate_ids(tasks, keys=keys)
-    cross += check_duplicate_ids(batch.records("risks"))
+    cross += check_duplicate_ids(rows("risks"))
     cross += check_task_dates(tasks, as_of)
-    cross += check_project_dates(batch.records("projects"))
+    cross += check_project_dates(rows("projects"))
     cross += check_references(batch)
     cross += check_dependencies(tasks, keys)
     if default_hours is not None and default_capacity is not None:

@@ -262,7 +262,7 @@ def _read_detected(detected: DetectedFile, result: WorkbookData, limits: Limits,
                                                first or None, path=str(path),
                                                params={"count": count, "first": first or "—"}))
             result.tables.append(table)
-            result.rows_read += len(table.records)
+            result.rows_read += table.row_count()
     if not result.tables and result.readable:
         result.findings.append(Finding("no-standard-sheet", Severity.WARNING, result.file, path=str(path),
                                        params={"closest": _closest(result)}))
@@ -302,7 +302,7 @@ def _skip_hidden(raw: RawSheet, result: WorkbookData, limits: Limits, hidden: st
         result.findings.append(Finding("hidden-sheet-skipped", Severity.WARNING, result.file, raw.name,
                                        path=str(result.path),
                                        params={"sheet": raw.name, "state": _state(hidden),
-                                               "rows": len(table.records)}))
+                                               "rows": table.row_count()}))
 
 
 def _shift_1904_serials(table: SheetTable) -> None:

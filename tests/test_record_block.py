@@ -1,0 +1,66 @@
+"""Rows read column-wise stay in RecordBlocks until someone asks for Records: a run that only
+validates makes a Record only for the rows a finding names, and the Records made later are the
+same objects, carrying the marks validation put on them."""
+from __future__ import annotations
+
+from conftest import AS_OF, REPO
+from toolkit.config import Settings
+from toolkit.model import Record, RecordBlock, SheetTable, Source
+from toolkit.pipeline import read_inputs
+from toolkit.validate import validate_batch
+
+
+def _block(rows: int = 4) -> RecordBlock:
+    keys = ("id", "title", "department")
+    return RecordBlock("tasks", Source("a.xlsx", "Tasks", 0, "/in/a.xlsx"), dict.fromkeys(("id", "title", "owner",
+                       "department")), keys, [[f"T-{j}" for j in range(rows)], [f"task {j}" for j in range(rows)],
+                       ["Ops"] * rows], list(range(2, 2 + rows)), {1: {"title": " task 1"}},
+                       {"id": "A", "title": "B"}, "Ops")
+
+
+def test_a_row_made_early_is_the_record_made_later():
+    block = _block()
+    early = block.record(2)
+    early.has_error = True
+    assert block.column("id") == ["T-0", "T-1", "T-2", "T-3"]
+    records = block.records()
+    assert records[2] is early and records[2].has_error
+    assert [r.source.row for r in records] == [2, 3, 4, 5]
+    assert records[1].raw == {"title": " task 1"} and records[0].raw == {}
+    assert records[0].values == {"id": "T-0", "title": "task 0", "owner": None, "department": "Ops"}
+    assert records[0].cell("title") == "B2" and records[0].source.path == "/in/a.xlsx"
+
+
+def test_a_record_changed_is_what_the_column_reads():
+    block = _block()
+    block.record(3).values["title"] = "renamed"
+    assert block.column("title")[3] == "renamed"
+    assert block.column("owner") == [None] * 4
+    assert block.raw(1) == {"title": " task 1"} and block.raw(0) == {}
+
+
+def test_a_table_of_blocks_and_records_in_sheet_order():
+    table = SheetTable("tasks", "a.xlsx", "Tasks", "/in/a.xlsx", 1, {"id": "A"}, {}, [])
+    loose = Record("tasks", Source("a.xlsx", "Tasks", 9, "/in/a.xlsx"), {"id": "T-9"})
+    table.add(_block())
+    table.add([])
+    table.add([loose])
+    assert table.row_count() == 5 and table.any_raw("title") and not table.any_raw("owner")
+    records = table.records
+    assert [r.values["id"] for r in records] == ["T-0", "T-1", "T-2", "T-3", "T-9"]
+    assert table.records is records and records[-1] is loose
+
+
+def test_validating_makes_records_only_for_the_rows_findings_name():
+    batch = read_inputs([REPO / "workbooks" / "sample"], Settings())
+    blocks = [p for wb in batch.workbooks for t in wb.tables for p in t.parts if isinstance(p, RecordBlock)]
+    before = [set(block.made) for block in blocks]
+    findings = validate_batch(batch, AS_OF, 8, 40)
+    named = {(f.file, f.sheet, f.row) for f in findings}
+    rows = sum(map(len, blocks))
+    made = sum(len(b.made) for b in blocks)
+    assert blocks and made < rows / 2
+    new = [(block, j) for block, earlier in zip(blocks, before) for j in block.made if j not in earlier]
+    assert new, "the sample company has findings on rows read column-wise"
+    for block, j in new:
+        assert (block.source.file, block.source.sheet, block.numbers[j]) in named
