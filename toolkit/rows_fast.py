@@ -75,11 +75,13 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
         if words:
             maybe_totals.update(_rows_matching(columns[position], words))
     special = _special_rows(reader, columns, distinct, count, first_row, hidden_rows, header_again | maybe_totals)
+    # the distinct values of each column read: those of the kept rows, or more (rows dropped below)
+    known_distinct = [distinct[p] for p in reader.positions]
     del distinct
     pick = _picker(reader.positions)
     if special is not None and not special:        # no row to look at: every row is a record
         return _records(reader, [columns[p] for p in reader.positions], list(range(first_row, first_row + count)),
-                        {}), []
+                        {}, known_distinct), []
     del columns
 
     stub_pick = _picker([reader.positions[i] for i in reader.stub_at]) if reader.stub_at else None
@@ -133,7 +135,7 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
         numbers = [first_row + j for j in kept]
     skips.extend(("skipped-empty-row", number) for number in stubs)
     known_columns = list(zip(*knowns)) if knowns else []
-    return _records(reader, known_columns, numbers, extra_rows), sorted(skips, key=lambda s: s[1])
+    return _records(reader, known_columns, numbers, extra_rows, known_distinct), sorted(skips, key=lambda s: s[1])
 
 
 def _special_rows(reader: Any, columns: list[tuple[Any, ...]], distinct: list[set[Any]], count: int,
@@ -166,8 +168,10 @@ def _special_rows(reader: Any, columns: list[tuple[Any, ...]], distinct: list[se
 
 
 def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[int],
-             extra_rows: dict[int, dict[str, Any]]) -> list[Record] | RecordBlock:
-    """The kept rows typed, from their known columns (a column per position read)."""
+             extra_rows: dict[int, dict[str, Any]], distinct: list[set[Any]]) -> list[Record] | RecordBlock:
+    """The kept rows typed, from their known columns (a column per position read) and the
+    distinct values of each (those of the kept rows, or a few more: a value typed and not used
+    costs nothing else)."""
     if not known_columns:
         return []
     spec, table, wb = reader.spec, reader.table, reader.wb
@@ -185,8 +189,10 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
                        if t is not _SLOW and v is not None and v != ""
                        and (type(t) is not type(v) or (type(v) is str and t != v))]
         else:
-            by_value = {v: (blank if v is None or v == "" else convert(v)) for v in set(column)}
-            typed = list(map(by_value.__getitem__, column))
+            by_value = {v: (blank if v is None or v == "" else convert(v)) for v in distinct[i]}
+            # a column whose every value types as itself (clean text, plain numbers) is copied as it is
+            same = all(t is v for v, t in by_value.items())
+            typed = list(column) if same else list(map(by_value.__getitem__, column))
             differing = {v for v, t in by_value.items()
                          if t is not _SLOW and v is not None and v != ""
                          and (type(t) is not type(v) or (type(v) is str and t != v))}
