@@ -21,10 +21,14 @@ def _block(rows: int = 4) -> RecordBlock:
 def test_a_row_made_early_is_the_record_made_later():
     block = _block()
     early = block.record(2)
-    early.has_error = True
+    block.mark(2, "id")
+    block.mark(0, "title")
+    block.mark(0, None)
+    assert early.has_error and early.issues == ["id"] and block.marks == {0: ["title"]}
     assert block.column("id") == ["T-0", "T-1", "T-2", "T-3"]
     records = block.records()
-    assert records[2] is early and records[2].has_error
+    assert records[2] is early
+    assert records[0].has_error and records[0].issues == ["title"] and not records[1].has_error
     assert [r.source.row for r in records] == [2, 3, 4, 5]
     assert records[1].raw == {"title": " task 1"} and records[0].raw == {}
     assert records[0].values == {"id": "T-0", "title": "task 0", "owner": None, "department": "Ops"}
@@ -51,16 +55,23 @@ def test_a_table_of_blocks_and_records_in_sheet_order():
     assert table.records is records and records[-1] is loose
 
 
-def test_validating_makes_records_only_for_the_rows_findings_name():
+def test_validating_makes_no_records_and_keeps_its_marks():
+    """Findings on rows in blocks are made from the columns; the rows an error names are marked
+    in the block, and carry the mark as Records (only a duplicate ID's group is made Records,
+    to name the other places)."""
     batch = read_inputs([REPO / "workbooks" / "sample"], Settings())
     blocks = [p for wb in batch.workbooks for t in wb.tables for p in t.parts if isinstance(p, RecordBlock)]
     before = [set(block.made) for block in blocks]
     findings = validate_batch(batch, AS_OF, 8, 40)
-    named = {(f.file, f.sheet, f.row) for f in findings}
-    rows = sum(map(len, blocks))
-    made = sum(len(b.made) for b in blocks)
-    assert blocks and made < rows / 2
-    new = [(block, j) for block, earlier in zip(blocks, before) for j in block.made if j not in earlier]
-    assert new, "the sample company has findings on rows read column-wise"
-    for block, j in new:
-        assert (block.source.file, block.source.sheet, block.numbers[j]) in named
+    duplicated = {(f.file, f.sheet, f.row) for f in findings if f.code == "duplicate-id"}
+    for block, earlier in zip(blocks, before):
+        for j in set(block.made) - earlier:
+            assert (block.source.file, block.source.sheet, block.numbers[j]) in duplicated
+    errors = {(f.file, f.sheet, f.row) for f in findings if f.is_error and f.row}
+    marked = [(block, j) for block in blocks for j in block.marks]
+    assert marked, "the sample company has errors on rows read column-wise"
+    for block, j in marked:
+        assert (block.source.file, block.source.sheet, block.numbers[j]) in errors
+        issues = list(block.marks[j])
+        record = block.records()[j]
+        assert record.has_error and record.issues == issues

@@ -61,11 +61,13 @@ class RecordBlock:
 
     `columns` holds each key's typed values (what `Record.values` holds; keys the sheet lacks
     are None); `raws` the raw values that differ from the typed ones, by row; `made` the rows
-    already made Records. Once a row is a Record, its Record is the truth for it.
+    already made Records. Once a row is a Record, its Record is the truth for it. `marks`: the
+    rows an error finding names, not made Records yet (`mark`), with the keys of their bad
+    values: `has_error` and `issues` of their Records when made.
     """
 
-    __slots__ = ("kind", "source", "base", "keys", "columns", "numbers", "raws", "made", "letters", "department",
-                 "_all", "_index")
+    __slots__ = ("kind", "source", "base", "keys", "columns", "numbers", "raws", "made", "marks", "letters",
+                 "department", "_all", "_index")
 
     def __init__(self, kind: str, source: Source, base: dict[str, Any], keys: tuple[str, ...],
                  columns: list[list[Any]], numbers: list[int], raws: dict[int, dict[str, Any]],
@@ -75,6 +77,7 @@ class RecordBlock:
         self.kind, self.source, self.base, self.keys, self.columns = kind, source, base, keys, columns
         self.numbers, self.raws, self.letters, self.department = numbers, raws, letters, department
         self.made: dict[int, Record] = {}
+        self.marks: dict[int, list[str]] = {}
         self._all: list[Record] | None = None
         self._index: dict[str, int] = {}
         self.reindex()
@@ -103,6 +106,15 @@ class RecordBlock:
     def raw(self, j: int) -> dict[str, Any]:
         made = self.made.get(j)
         return made.raw if made is not None else self.raws.get(j, _NO_RAW)
+
+    def mark(self, j: int, key: str | None) -> None:
+        """Row `j` has an error (in the value of `key`, when given)."""
+        made = self.made.get(j)
+        issues = made.issues if made is not None else self.marks.setdefault(j, [])
+        if made is not None:
+            made.has_error = True
+        if key is not None:
+            issues.append(key)
 
     def any_raw(self, key: str) -> bool:
         return any(key in raw for raw in self.raws.values()) or any(key in r.raw for r in self.made.values())
@@ -133,6 +145,9 @@ class RecordBlock:
         raw = self.raws.get(j)
         if raw is not None:
             record.raw = raw
+        issues = self.marks.pop(j, None)
+        if issues is not None:
+            record.has_error, record.issues = True, issues
         return record
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from .coerce import key_of
 from .errors import Bilingual, Finding, Severity
 from .ids import normalize_id
-from .model import Batch, Record, RecordBlock, SheetTable
+from .model import Batch, Record, RecordBlock, SheetTable, Source
 from .schema import SHEETS_BY_KEY
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -29,11 +29,21 @@ def _finding(code: str, severity: Severity, record: Record, key: str | None, val
         record.has_error = True
         if key is not None:
             record.issues.append(key)
+    return _finding_at(code, severity, record.kind, record.source, record.source.row, record.columns, key, value,
+                       params)
+
+
+def _finding_at(code: str, severity: Severity, kind: str, source: Source, row: int, letters: dict[str, str],
+                key: str | None, value: object, params: dict[str, object]) -> Finding:
+    """The finding on `row` of `source`'s sheet (at the cell of `key`, or the row's first)."""
     if key is not None and "column" not in params:
-        params["column"] = _column_name(record.kind, key)
-    cell = record.cell(key) if key else f"A{record.source.row}"
-    return Finding(code, severity, record.source.file, record.source.sheet, cell, value, params,
-                   record.source.path)
+        params["column"] = _column_name(kind, key)
+    if key:
+        letter = letters.get(key)
+        cell = f"{letter}{row}" if letter else None
+    else:
+        cell = f"A{row}"
+    return Finding(code, severity, source.file, source.sheet, cell, value, params, source.path)
 
 
 _COLUMN_NAMES: dict[tuple[str, str], Bilingual] = {}
@@ -95,6 +105,16 @@ class Rows:
         part, j = self._at(i)
         return part.record(j) if isinstance(part, RecordBlock) else part[j]
 
+    def finding(self, i: int, code: str, severity: Severity, key: str | None, value: object = None,
+                **params: object) -> Finding:
+        """`_finding` on row `i`, without making it a Record when it is in a block."""
+        part, j = self._at(i)
+        if not isinstance(part, RecordBlock):
+            return _finding(code, severity, part[j], key, value, **params)
+        if severity is Severity.ERROR:
+            part.mark(j, key)
+        return _finding_at(code, severity, part.kind, part.source, part.numbers[j], part.letters, key, value, params)
+
     def raw(self, i: int) -> dict[str, Any]:
         part, j = self._at(i)
         return part.raw(j) if isinstance(part, RecordBlock) else part[j].raw
@@ -146,25 +166,23 @@ def check_task_dates(tasks: Rows | Iterable[Record], as_of: date) -> Iterator[Fi
     columns = zip(rows.column("start"), rows.column("due"), rows.column("completed_on"), rows.column("status"))
     for i, (start, due, completed, status) in enumerate(columns):
         if start and due and due < start:
-            yield _finding("due-before-start", E, rows.record(i), "due", due, due=due.isoformat(),
-                           start=start.isoformat())
+            yield rows.finding(i, "due-before-start", E, "due", due, due=due.isoformat(), start=start.isoformat())
         if completed and completed > as_of:
-            yield _finding("completed-in-future", E, rows.record(i), "completed_on", completed.isoformat(),
-                           as_of=as_of.isoformat())
+            yield rows.finding(i, "completed-in-future", E, "completed_on", completed.isoformat(),
+                               as_of=as_of.isoformat())
         if status == "done":
             percent = percents[i]
             if percent is not None and percent < 100:
-                yield _finding("done-not-complete", W, rows.record(i), "percent", f"{percent:g}%")
+                yield rows.finding(i, "done-not-complete", W, "percent", f"{percent:g}%")
             if not completed and rows.raw(i).get("completed_on") in (None, "") and rows.has_column(i, "completed_on"):
-                yield _finding("done-no-date", W, rows.record(i), "completed_on")
+                yield rows.finding(i, "done-no-date", W, "completed_on")
 
 
 def check_project_dates(projects: Rows | Iterable[Record]) -> Iterator[Finding]:
     rows = Rows.of(projects)
     for i, (start, end) in enumerate(zip(rows.column("start"), rows.column("end"))):
         if start and end and end < start:
-            yield _finding("end-before-start", E, rows.record(i), "end", end, end=end.isoformat(),
-                           start=start.isoformat())
+            yield rows.finding(i, "end-before-start", E, "end", end, end=end.isoformat(), start=start.isoformat())
 
 
 def check_references(batch: Batch) -> Iterator[Finding]:
@@ -179,17 +197,16 @@ def check_references(batch: Batch) -> Iterator[Finding]:
     if team or milestones:
         for i, (owner, milestone) in enumerate(zip(tasks.column("owner"), tasks.column("milestone"))):
             if team and owner and not known_owner(owner):
-                yield _finding("unknown-owner", W, tasks.record(i), "owner", owner,
-                               hint=did_you_mean(owner, team_names))
+                yield tasks.finding(i, "unknown-owner", W, "owner", owner, hint=did_you_mean(owner, team_names))
             if milestones and milestone and not known_milestone(milestone):
-                yield _finding("unknown-milestone", W, tasks.record(i), "milestone", milestone)
+                yield tasks.finding(i, "unknown-milestone", W, "milestone", milestone)
     if projects:
         for kind in ("tasks", "kpis", "risks", "milestones", "lessons"):
             these = tasks if kind == "tasks" else rows(kind)
             for i, project in enumerate(these.column("project")):
                 if project and not known_project(project):
-                    yield _finding("unknown-project", W, these.record(i), "project", project,
-                                   hint=did_you_mean(project, project_names))
+                    yield these.finding(i, "unknown-project", W, "project", project,
+                                        hint=did_you_mean(project, project_names))
 
 
 def _membership(names: set[str]) -> Callable[[object], bool]:
@@ -269,17 +286,17 @@ def check_dependencies(tasks: Rows | Sequence[Record], keys: Sequence[str | None
         for dep in deps:
             dep_key = normalize_id(dep)
             if dep_key == id_key:
-                yield _finding("self-dependency", E, rows.record(i), "depends_on", dep)
+                yield rows.finding(i, "self-dependency", E, "depends_on", dep)
             elif dep_key not in by_id:
-                yield _finding("unknown-dependency", E, rows.record(i), "depends_on", dep)
+                yield rows.finding(i, "unknown-dependency", E, "depends_on", dep)
             else:
                 edges.append(dep_key)
         graph[id_key] = edges
     ids = rows.column("id")
     for cycle in _cycles({k: edges for k, edges in graph.items() if edges}):
-        first = rows.record(by_id[cycle[0]])
+        first = by_id[cycle[0]]
         names = " → ".join(str(ids[by_id[k]]) for k in cycle + [cycle[0]])
-        yield _finding("dependency-cycle", E, first, "depends_on", first.raw.get("depends_on"), cycle=names)
+        yield rows.finding(first, "dependency-cycle", E, "depends_on", rows.raw(first).get("depends_on"), cycle=names)
 
 
 def _cycles(graph: dict[str, Sequence[str]]) -> list[list[str]]:
