@@ -553,6 +553,7 @@ def _clean_text_converter(finish: Callable[[str], Any] | None) -> Callable[[Any]
             if stripped and stripped not in errors and "_x000D_" not in stripped and len(stripped) <= MAX_TEXT:
                 return stripped if finish is None else finish(stripped)
         return _SLOW
+    convert.text_finish = (finish,)          # type: ignore[attr-defined]  # rows_fast types a column of text at once
     return convert
 
 

@@ -23,9 +23,10 @@ from . import coerce
 from .errors import Finding, Severity
 from .model import Record, RecordBlock, Source
 # rows imports this module only inside read_sheet, so these names are there when it loads
-from .rows import _SLOW, _TOTALS, MAX_TEXT, _cell_value, _is_totals, _not_blank, _plain
+from .rows import _ERROR_VALUES, _SLOW, _TOTALS, MAX_TEXT, _cell_value, _is_totals, _not_blank, _plain
 
 _NUMERIC_TYPES = frozenset({bool, int, float})   # equal values across these types share one hash
+_TOTALS_LONGEST = max(map(len, _TOTALS))
 
 
 def _picker(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
@@ -71,7 +72,10 @@ def read_rows_columnwise(reader: Any, data_rows: list[list[Any]], first_row: int
     header_again = {j for j, hits in header_hits.items() if hits >= need}
     maybe_totals: set[int] = set()
     for position in range(width):
-        words = {v for v in distinct[position] if type(v) is str and v.strip().casefold() in _TOTALS}
+        # a text longer than every totals word, and not padded, is none (casefold never shortens)
+        words = {v for v in distinct[position] if type(v) is str
+                 and (len(v) <= _TOTALS_LONGEST or v[0].isspace() or v[-1].isspace())
+                 and v.strip().casefold() in _TOTALS}
         if words:
             maybe_totals.update(_rows_matching(columns[position], words))
     special = _special_rows(reader, columns, distinct, count, first_row, hidden_rows, header_again | maybe_totals)
@@ -167,6 +171,31 @@ def _special_rows(reader: Any, columns: list[tuple[Any, ...]], distinct: list[se
     return special
 
 
+def _typed_text(values: set[Any], convert: Callable[[Any], Any], blank: Any) -> dict[Any, Any] | None:
+    """What `{v: blank if v is None or v == "" else convert(v) for v in values}` gives, for a
+    column of clean text (`rows._clean_text_converter`), with no call per value when no value
+    holds a character that is not printable or `_x000D_`; None when that cannot be told so."""
+    finish_of = getattr(convert, "text_finish", None)
+    if finish_of is None:
+        return None
+    texts = [v for v in values if type(v) is str and v]
+    joined = "".join(texts)
+    if not joined.isprintable() or "_x000D_" in joined:
+        return None
+    finish = finish_of[0]
+    errors = _ERROR_VALUES
+    by_value = {v: (t if t and t not in errors and len(t) <= MAX_TEXT else _SLOW)
+                for v in texts for t in (v.strip(),)}
+    if finish is not None:
+        by_value = {v: t if t is _SLOW else finish(t) for v, t in by_value.items()}
+    for v in values:
+        if v is None or v == "":
+            by_value[v] = blank
+        elif type(v) is not str:
+            by_value[v] = _SLOW
+    return by_value
+
+
 def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[int],
              extra_rows: dict[int, dict[str, Any]], distinct: list[set[Any]]) -> list[Record] | RecordBlock:
     """The kept rows typed, from their known columns (a column per position read) and the
@@ -189,12 +218,14 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
                        if t is not _SLOW and v is not None and v != ""
                        and (type(t) is not type(v) or (type(v) is str and t != v))]
         else:
-            by_value = {v: (blank if v is None or v == "" else convert(v)) for v in distinct[i]}
+            by_value = _typed_text(distinct[i], convert, blank)
+            if by_value is None:
+                by_value = {v: (blank if v is None or v == "" else convert(v)) for v in distinct[i]}
             # a column whose every value types as itself (clean text, plain numbers) is copied as it is
             same = all(t is v for v, t in by_value.items())
             typed = list(column) if same else list(map(by_value.__getitem__, column))
             differing = {v for v, t in by_value.items()
-                         if t is not _SLOW and v is not None and v != ""
+                         if t is not v and t is not _SLOW and v is not None and v != ""
                          and (type(t) is not type(v) or (type(v) is str and t != v))}
             differs = _rows_matching(column, differing) if differing else []
         if _SLOW in typed:
