@@ -75,3 +75,24 @@ def test_validating_makes_no_records_and_keeps_its_marks():
         issues = list(block.marks[j])
         record = block.records()[j]
         assert record.has_error and record.issues == issues
+
+
+def test_records_made_in_the_reader_keep_the_columns_for_validation():
+    """A consolidation makes every Record while reading (`make_records`); validation still reads
+    the blocks' columns, and its marks land on those Records; then the columns are released."""
+    batch = read_inputs([REPO / "workbooks" / "sample"], Settings(), make_records=True)
+    tables = [t for wb in batch.workbooks for t in wb.tables]
+    kept = [p for t in tables for p in t.kept_parts if isinstance(p, RecordBlock)]
+    assert kept and all(p.columns for p in kept)
+    for table in tables:
+        assert len(table.parts) == 1 and isinstance(table.parts[0], list)
+        made = [r for p in table.column_parts() for r in (p.records(keep_columns=True)
+                                                          if isinstance(p, RecordBlock) else p)]
+        assert all(a is b for a, b in zip(made, table.records)) and len(made) == len(table.records)
+    findings = validate_batch(batch, AS_OF, 8, 40)
+    errors = {(f.file, f.sheet, f.row) for f in findings if f.is_error and f.row}
+    marked = {(r.source.file, r.source.sheet, r.source.row) for t in tables for r in t.records if r.has_error}
+    assert errors and errors <= marked
+    batch.release_columns()
+    assert all(not p.columns for p in kept) and all(not t.kept_parts for t in tables)
+    assert kept[0].column("id") == [r.values.get("id") for r in kept[0].records()]

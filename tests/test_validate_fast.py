@@ -172,9 +172,11 @@ def _messed_up(batch: Batch, seed: int, repeats: bool = True) -> Batch:
     return batch
 
 
-def test_sample_company():
-    batch = read_inputs([REPO / "workbooks" / "sample"], Settings())
-    assert _blocks(batch), "the sample company's sheets take the column-wise path"
+@pytest.mark.parametrize("make_records", [False, True])
+def test_sample_company(make_records):
+    batch = read_inputs([REPO / "workbooks" / "sample"], Settings(), make_records=make_records)
+    if not make_records:
+        assert _blocks(batch), "the sample company's sheets take the column-wise path"
     found = _same_as_plain(batch, AS_OF)
     assert found
 

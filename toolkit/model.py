@@ -91,13 +91,13 @@ class RecordBlock:
 
     def column(self, key: str) -> list[Any]:
         """The typed values of `key`, one per row (None for a key the sheet lacks)."""
-        if self._all is not None:
+        if not self.columns and self._all is not None:
             return [r.values.get(key) for r in self._all]
         i = self._index.get(key)
         if i is None:
             return [None] * len(self.numbers)
         column = self.columns[i]
-        if self.made:
+        if self.made and self._all is None:
             column = list(column)
             for j, record in self.made.items():
                 column[j] = record.values.get(key)
@@ -126,15 +126,23 @@ class RecordBlock:
             made = self.made[j] = self._make(j, dict(zip(self.keys, [column[j] for column in self.columns])))
         return made
 
-    def records(self) -> list[Record]:
+    def records(self, keep_columns: bool = False) -> list[Record]:
+        """Every row as a Record. The columns go (the Records hold the values), unless kept for
+        reads right after (validation): `column` then reads them as the Records were made from
+        them, until `release_columns`."""
         if self._all is None:
             made, make = self.made, self._make
             self._all = [made.get(j) or make(j, dict(zip(self.keys, row)))
                          for j, row in enumerate(zip(*self.columns))] if self.columns else \
                         [made.get(j) or make(j, {}) for j in range(len(self.numbers))]
             self.made = dict(enumerate(self._all))
-            self.columns = []         # the Records hold the values now
+        if not keep_columns:
+            self.release_columns()
         return self._all
+
+    def release_columns(self) -> None:
+        if self._all is not None:
+            self.columns = []
 
     def _make(self, j: int, typed: dict[str, Any]) -> Record:
         values = self.base.copy()
@@ -173,6 +181,8 @@ class SheetTable:
     # the rows, in sheet order: Records, or blocks of rows typed column-wise and not yet made
     # Records (see RecordBlock); `records` makes them all Records the first time it is asked
     parts: list[list[Record] | RecordBlock] = field(default_factory=list, repr=False)
+    # after `make_records`: the parts as they were, their columns kept for validation
+    kept_parts: list[list[Record] | RecordBlock] = field(default_factory=list, repr=False)
 
     @property
     def records(self) -> list[Record]:
@@ -189,6 +199,25 @@ class SheetTable:
     @records.setter
     def records(self, records: list[Record]) -> None:
         self.parts = [records]
+        self.release_columns()
+
+    def make_records(self) -> None:
+        """Every row made a Record now; the blocks keep their columns for validation, which reads
+        them instead of a million Record values (`column_parts`), until `release_columns`."""
+        parts, made = self.parts, []
+        for part in parts:
+            made.extend(part.records(keep_columns=True) if isinstance(part, RecordBlock) else part)
+        self.parts, self.kept_parts = [made], parts
+
+    def column_parts(self) -> list[list[Record] | RecordBlock]:
+        """The rows, for reading a column at a time (blocks where they are kept)."""
+        return self.kept_parts or self.parts
+
+    def release_columns(self) -> None:
+        for part in self.kept_parts:
+            if isinstance(part, RecordBlock):
+                part.release_columns()
+        self.kept_parts = []
 
     def add(self, rows: list[Record] | RecordBlock) -> None:
         if len(rows):
@@ -231,6 +260,12 @@ class Batch:
 
     def records(self, kind: str) -> list[Record]:
         return [r for wb in self.workbooks for t in wb.tables_of(kind) for r in t.records]
+
+    def release_columns(self) -> None:
+        """The columns kept by `SheetTable.make_records` are no longer read (memory)."""
+        for wb in self.workbooks:
+            for table in wb.tables:
+                table.release_columns()
 
     @property
     def error_count(self) -> int:

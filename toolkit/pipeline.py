@@ -31,8 +31,13 @@ Progress = Callable[[Path], None]
 
 
 def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | None = None,
-                on_count: Callable[[int], None] | None = None, output: Path | None = None) -> Batch:
+                on_count: Callable[[int], None] | None = None, output: Path | None = None,
+                make_records: bool = False) -> Batch:
     """Read every workbook under `paths` (files or folders). Unreadable files become findings.
+
+    Rows read column-wise stay in blocks until Records are asked for (a run that only validates
+    never asks); `make_records` makes them in the reader threads, while other files are parsed,
+    for a run that will use them all (consolidation).
 
     The toolkit's own outputs (masters, their backups and conflict copies, annotated copies)
     are skipped with a finding; a file whose bytes equal an earlier input's is read once, with
@@ -65,8 +70,12 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
 
     def read_one(chosen_file: tuple[Path, str]) -> WorkbookData:
         path, label = chosen_file
-        return read_workbook(path, limits=settings.limits, file_label=label, reading=settings.reading,
-                             mapping=mapping_for(settings, path.name, path.stem))
+        workbook = read_workbook(path, limits=settings.limits, file_label=label, reading=settings.reading,
+                                 mapping=mapping_for(settings, path.name, path.stem))
+        if make_records:
+            for table in workbook.tables:
+                table.make_records()        # in this reader thread, while other files are parsed
+        return workbook
 
     workbooks = []
     # Files are read by a few threads: unzipping and parsing (python-calamine, zlib) run without
@@ -102,17 +111,21 @@ def _labels(files: list[Path]) -> list[str]:
 
 def run_validation(paths: Sequence[Path] | None, settings: Settings, as_of: date,
                    progress: Progress | None = None,
-                   on_count: Callable[[int], None] | None = None, output: Path | None = None) -> Run:
+                   on_count: Callable[[int], None] | None = None, output: Path | None = None,
+                   make_records: bool = False) -> Run:
     """read → validate -> a Run holding the batch and its findings report.
 
-    `paths` default to the configured `paths.inputs`; `output` is the master about to be written.
+    `paths` default to the configured `paths.inputs`; `output` is the master about to be written;
+    `make_records`: see `read_inputs` (the batch's Records are made on first use otherwise).
     """
     with _records_frozen():
-        batch = read_inputs(paths or [settings.resolve(settings.paths.inputs)], settings, progress, on_count, output)
+        batch = read_inputs(paths or [settings.resolve(settings.paths.inputs)], settings, progress, on_count, output,
+                            make_records)
         gc.freeze()
         th = settings.thresholds
         batch.findings = sort_findings(batch.findings + validate_batch(batch, as_of, th.default_hours,
                                                                        th.default_capacity))
+        batch.release_columns()
         return Run(as_of=as_of, settings=settings, batch=batch, findings=FindingsReport.of(batch))
 
 
@@ -186,7 +199,7 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
         # read (inputs/carried_soon.py; only those columns' cells are kept: inputs/sheet_columns.py)
         carried_soon = read_carried_columns_soon(output)
         try:
-            run = run_validation(paths, settings, as_of, progress, on_count, output=output)
+            run = run_validation(paths, settings, as_of, progress, on_count, output=output, make_records=True)
         except BaseException:
             carried_soon()      # a problem with the old master is told first, as before
             raise

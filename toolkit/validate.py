@@ -9,6 +9,7 @@ not made Records, except the few a finding names, so a run that only validates m
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
@@ -75,6 +76,7 @@ class Rows:
             count += len(part)
         self.count = count
         self._columns: dict[str, list[Any]] = {}
+        self._values: dict[int, list[dict[str, Any]]] = {}     # part -> its Records' values
 
     @classmethod
     def of(cls, rows: Rows | Iterable[Record]) -> Rows:
@@ -82,7 +84,7 @@ class Rows:
 
     @classmethod
     def of_tables(cls, tables: Iterable[SheetTable]) -> Rows:
-        return cls([part for table in tables for part in table.parts])
+        return cls([part for table in tables for part in table.column_parts()])
 
     def __len__(self) -> int:
         return self.count
@@ -92,8 +94,17 @@ class Rows:
         found = self._columns.get(key)
         if found is None:
             found = []
-            for part in self.parts:
-                found += part.column(key) if isinstance(part, RecordBlock) else [r.values.get(key) for r in part]
+            for p, part in enumerate(self.parts):
+                if isinstance(part, RecordBlock):
+                    found += part.column(key)
+                    continue
+                values = self._values.get(p)
+                if values is None:
+                    values = self._values[p] = [r.values for r in part]
+                try:        # every Record the reader makes holds every key of its kind
+                    found += list(map(operator.itemgetter(key), values))
+                except KeyError:
+                    found += [v.get(key) for v in values]
             self._columns[key] = found
         return found
 
