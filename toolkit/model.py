@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import Finding
@@ -61,7 +62,8 @@ class RecordBlock:
 
     `columns` holds each key's typed values (what `Record.values` holds; keys the sheet lacks
     are None); `raws` the raw values that differ from the typed ones, by row; `made` the rows
-    already made Records. Once a row is a Record, its Record is the truth for it. `marks`: the
+    made Records one by one (once all are made, `records()` holds them). Once a row is a
+    Record, its Record is the truth for it. `marks`: the
     rows an error finding names, not made Records yet (`mark`), with the keys of their bad
     values: `has_error` and `issues` of their Records when made.
     """
@@ -103,13 +105,16 @@ class RecordBlock:
                 column[j] = record.values.get(key)
         return column
 
+    def _made(self, j: int) -> Record | None:
+        return self._all[j] if self._all is not None else self.made.get(j)
+
     def raw(self, j: int) -> dict[str, Any]:
-        made = self.made.get(j)
+        made = self._made(j)
         return made.raw if made is not None else self.raws.get(j, _NO_RAW)
 
     def mark(self, j: int, key: str | None) -> None:
         """Row `j` has an error (in the value of `key`, when given)."""
-        made = self.made.get(j)
+        made = self._made(j)
         issues = made.issues if made is not None else self.marks.setdefault(j, [])
         if made is not None:
             made.has_error = True
@@ -117,13 +122,14 @@ class RecordBlock:
             issues.append(key)
 
     def any_raw(self, key: str) -> bool:
-        return any(key in raw for raw in self.raws.values()) or any(key in r.raw for r in self.made.values())
+        made = self._all if self._all is not None else self.made.values()
+        return any(key in raw for raw in self.raws.values()) or any(key in r.raw for r in made)
 
     def record(self, j: int) -> Record:
         """Row `j` as a Record (made once)."""
-        made = self.made.get(j)
+        made = self._made(j)
         if made is None:
-            made = self.made[j] = self._make(j, dict(zip(self.keys, [column[j] for column in self.columns])))
+            made = self.made[j] = self._make(j, zip(self.keys, [column[j] for column in self.columns]))
         return made
 
     def records(self, keep_columns: bool = False) -> list[Record]:
@@ -131,11 +137,11 @@ class RecordBlock:
         reads right after (validation): `column` then reads them as the Records were made from
         them, until `release_columns`."""
         if self._all is None:
-            made, make = self.made, self._make
-            self._all = [made.get(j) or make(j, dict(zip(self.keys, row)))
-                         for j, row in enumerate(zip(*self.columns))] if self.columns else \
-                        [made.get(j) or make(j, {}) for j in range(len(self.numbers))]
-            self.made = dict(enumerate(self._all))
+            made, make, keys = self.made, self._make, self.keys
+            rows = zip(*self.columns) if self.columns else ((),) * len(self.numbers)
+            self._all = [made.get(j) or make(j, zip(keys, row)) for j, row in enumerate(rows)] if made else \
+                [make(j, zip(keys, row)) for j, row in enumerate(rows)]
+            self.made = {}
         if not keep_columns:
             self.release_columns()
         return self._all
@@ -144,7 +150,7 @@ class RecordBlock:
         if self._all is not None:
             self.columns = []
 
-    def _make(self, j: int, typed: dict[str, Any]) -> Record:
+    def _make(self, j: int, typed: Iterable[tuple[str, Any]]) -> Record:
         values = self.base.copy()
         values.update(typed)
         source = self.source
