@@ -221,9 +221,9 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
             by_value = _typed_text(distinct[i], convert, blank)
             if by_value is None:
                 by_value = {v: (blank if v is None or v == "" else convert(v)) for v in distinct[i]}
-            # a column whose every value types as itself (clean text, plain numbers) is copied as it is
-            same = all(t is v for v, t in by_value.items())
-            typed = list(column) if same else list(map(by_value.__getitem__, column))
+            # mapped even where every value types as itself: equal cells then share one object
+            # (calamine makes a string per cell), which saves memory and makes comparing them cheap
+            typed = list(map(by_value.__getitem__, column))
             differing = {v for v, t in by_value.items()
                          if t is not v and t is not _SLOW and v is not None and v != ""
                          and (type(t) is not type(v) or (type(v) is str and t != v))}
