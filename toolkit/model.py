@@ -1,10 +1,10 @@
 """The tables the toolkit works on: records that always remember where they came from."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 from .errors import Finding
@@ -63,9 +63,9 @@ class RecordBlock:
     `columns` holds each key's typed values (what `Record.values` holds; keys the sheet lacks
     are None); `raws` the raw values that differ from the typed ones, by row; `made` the rows
     made Records one by one (once all are made, `records()` holds them). Once a row is a
-    Record, its Record is the truth for it. `marks`: the
-    rows an error finding names, not made Records yet (`mark`), with the keys of their bad
-    values: `has_error` and `issues` of their Records when made.
+    Record, its Record is the truth for it. `marks`: the rows an error finding names that are
+    not Records yet (`mark`), with the keys of their bad values, which become `has_error` and
+    `issues` of their Records when made.
     """
 
     __slots__ = ("kind", "source", "base", "keys", "columns", "numbers", "raws", "made", "marks", "letters",
@@ -139,8 +139,10 @@ class RecordBlock:
         if self._all is None:
             made, make, keys = self.made, self._make, self.keys
             rows = zip(*self.columns) if self.columns else ((),) * len(self.numbers)
-            self._all = [made.get(j) or make(j, zip(keys, row)) for j, row in enumerate(rows)] if made else \
-                [make(j, zip(keys, row)) for j, row in enumerate(rows)]
+            if made:        # some rows were made one by one: those stay the same objects
+                self._all = [made.get(j) or make(j, zip(keys, row)) for j, row in enumerate(rows)]
+            else:
+                self._all = [make(j, zip(keys, row)) for j, row in enumerate(rows)]
             self.made = {}
         if not keep_columns:
             self.release_columns()
@@ -165,7 +167,7 @@ class RecordBlock:
         return record
 
 
-_NO_RAW: dict[str, Any] = {}
+_NO_RAW: dict[str, Any] = {}      # a row without raw values (shared: read, never written)
 
 
 @dataclass
