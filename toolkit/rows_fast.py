@@ -23,7 +23,7 @@ from . import coerce
 from .errors import Finding, Severity
 from .model import Record, RecordBlock, Source
 # rows imports this module only inside read_sheet, so these names are there when it loads
-from .rows import _ERROR_VALUES, _SLOW, _TOTALS, MAX_TEXT, _cell_value, _is_totals, _not_blank, _plain
+from .rows import _SLOW, _TOTALS, MAX_TEXT, _cell_value, _is_totals, _not_blank, _plain
 
 _NUMERIC_TYPES = frozenset({bool, int, float})   # equal values across these types share one hash
 _TOTALS_LONGEST = max(map(len, _TOTALS))
@@ -171,31 +171,6 @@ def _special_rows(reader: Any, columns: list[tuple[Any, ...]], distinct: list[se
     return special
 
 
-def _typed_text(values: set[Any], convert: Callable[[Any], Any], blank: Any) -> dict[Any, Any] | None:
-    """What `{v: blank if v is None or v == "" else convert(v) for v in values}` gives, for a
-    column of clean text (`rows._clean_text_converter`), with no call per value when no value
-    holds a character that is not printable or `_x000D_`; None when that cannot be told so."""
-    finish_of = getattr(convert, "text_finish", None)
-    if finish_of is None:
-        return None
-    texts = [v for v in values if type(v) is str and v]
-    joined = "".join(texts)
-    if not joined.isprintable() or "_x000D_" in joined:
-        return None
-    finish = finish_of[0]
-    errors = _ERROR_VALUES
-    by_value = {v: (t if t and t not in errors and len(t) <= MAX_TEXT else _SLOW)
-                for v in texts for t in (v.strip(),)}
-    if finish is not None:
-        by_value = {v: t if t is _SLOW else finish(t) for v, t in by_value.items()}
-    for v in values:
-        if v is None or v == "":
-            by_value[v] = blank
-        elif type(v) is not str:
-            by_value[v] = _SLOW
-    return by_value
-
-
 def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[int],
              extra_rows: dict[int, dict[str, Any]], distinct: list[set[Any]]) -> list[Record] | RecordBlock:
     """The kept rows typed, from their known columns (a column per position read) and the
@@ -218,7 +193,8 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
                        if t is not _SLOW and v is not None and v != ""
                        and (type(t) is not type(v) or (type(v) is str and t != v))]
         else:
-            by_value = _typed_text(distinct[i], convert, blank)
+            convert_all = getattr(convert, "convert_all", None)       # text columns: rows._clean_text_converter
+            by_value = convert_all(distinct[i], blank) if convert_all is not None else None
             if by_value is None:
                 by_value = {v: (blank if v is None or v == "" else convert(v)) for v in distinct[i]}
             # mapped even where every value types as itself: equal cells then share one object
