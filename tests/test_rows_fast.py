@@ -195,12 +195,12 @@ def test_chunks_of_rows_read_alike(tmp_path, monkeypatch, chunk):
 
 
 def test_files_read_by_threads_read_alike(tmp_path, monkeypatch):
-    """read_inputs reads files on a few threads: the batch is the one a single thread reads, in
-    the same order, and progress is told in that order."""
+    """read_inputs reads files on a few threads or in worker processes: the batch is the one a
+    single thread reads, in the same order, and progress is told in that order."""
     import shutil
     import sys
 
-    from toolkit import pipeline
+    from toolkit import pipeline, read_workers
     from toolkit.config import Settings
 
     sys.path.insert(0, str(REPO / "benchmarks"))
@@ -213,14 +213,17 @@ def test_files_read_by_threads_read_alike(tmp_path, monkeypatch):
         for path in sorted(REALWORLD.glob("*.xlsx"))[:4]:
             shutil.copy(path, tmp_path / path.name)
 
-    def read(threads: int) -> tuple[list[dict], list[Any], list[str]]:
-        monkeypatch.setattr(pipeline, "_reader_threads", lambda files: threads)
+    def read(threads: int, processes: int = 0) -> tuple[list[dict], list[Any], list[str]]:
+        monkeypatch.setattr(read_workers, "reader_threads", lambda files: threads)
+        monkeypatch.setattr(read_workers, "worker_processes", lambda files: processes)
         told: list[str] = []
         batch = pipeline.read_inputs([tmp_path], Settings(), progress=lambda p: told.append(p.name))
         return [_picture(wb) for wb in batch.workbooks], batch.findings, told
 
     one = read(1)
     assert read(3) == one
+    assert read(1, processes=2) == one          # read in worker processes, sent back pickled
+    assert read(1, processes=3) == one
     assert one[2] == sorted(one[2]) and len(one[2]) >= 10
 
 

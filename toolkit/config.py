@@ -97,6 +97,7 @@ class Reading(_Section):
     include_hidden_sheets: StrictBool = False      # hidden / very hidden sheets are skipped with a warning
     settle_seconds: Seconds = Field(2.0, ge=0, le=60)      # a damaged-looking file changed this recently is waited for
     settle_max_seconds: Seconds = Field(30.0, ge=0, le=600)  # … at most this long, then "still being written"
+    processes: StrictBool = True     # many files are read in worker processes (Linux; issue 7)
 
 
 class Settings(_Section):

@@ -8,7 +8,6 @@ import gc
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +20,7 @@ from .inputs.own_outputs import content_key, duplicate_finding, own_output_findi
 from .inputs.reader import read_workbook
 from .inputs.safe_open import discover_inputs
 from .model import Batch, WorkbookData
+from .read_workers import read_all
 from .run import FindingsReport, Run, SnapshotRef
 from .validate import sort_findings, validate_batch
 
@@ -78,22 +78,17 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
         return workbook
 
     workbooks = []
-    # Files are read by a few threads: unzipping and parsing (python-calamine, zlib) run without
-    # the GIL, so one file is parsed while the rows of another are typed. Results keep their order.
-    with ThreadPoolExecutor(max_workers=_reader_threads(len(chosen))) as pool:
-        for (path, _), workbook in zip(chosen, pool.map(read_one, chosen)):
-            workbooks.append(workbook)
-            if _FROZEN_RUNS[0]:
-                gc.freeze()      # in a run (see _records_frozen): what is read stays; collections need not walk it
-            if progress:
-                progress(path)
+    # Many files are read in worker processes, a few on threads (read_workers.py); results keep
+    # their order. Records are made where the rows are typed, so a consolidation reads on threads:
+    # Records would cost more to send back than they cost to make.
+    for (path, _), workbook in zip(chosen, read_all(chosen, read_one,
+                                                    processes=settings.reading.processes and not make_records)):
+        workbooks.append(workbook)
+        if _FROZEN_RUNS[0]:
+            gc.freeze()      # in a run (see _records_frozen): what is read stays; collections need not walk it
+        if progress:
+            progress(path)
     return Batch(workbooks=workbooks, findings=found)
-
-
-def _reader_threads(files: int) -> int:
-    """One thread more than the cores (at most 4): while one thread types rows (holding the
-    GIL), the others parse, and a parse that has finished need not leave a core idle."""
-    return max(1, min(files, (os.cpu_count() or 1) + 1, 4))
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -49,6 +49,7 @@ max_cells_per_sheet = 2000000
 include_hidden_sheets = false   # hidden sheets are skipped with a warning / 隐藏工作表默认跳过并提示
 settle_seconds = 2       # a file changed this recently is waited for before it is called damaged / 文件刚被修改时先等待
 settle_max_seconds = 30  # … at most this long, then "still being written" / 最长等待秒数
+processes = true         # many files are read in worker processes (Linux) / 多个文件由子进程并行读取（Linux）
 
 [email]
 transport = "outbox"     # outbox: write .eml files, no server needed; smtp: send / outbox 写入 .eml 文件；smtp 直接发送

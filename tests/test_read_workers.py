@@ -1,0 +1,78 @@
+"""Files read in worker processes (toolkit/read_workers.py): results in order, nothing lost when a
+worker fails or dies, threads where processes are not used."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit import pipeline, read_workers
+from toolkit.config import Settings
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux")
+
+
+@pytest.fixture
+def two_workers(monkeypatch):
+    monkeypatch.setattr(read_workers, "worker_processes", lambda files: 2)
+
+
+@linux_only
+def test_results_come_back_in_order_from_other_processes(two_workers):
+    parent = os.getpid()
+    got = list(read_workers.read_all(list(range(30)), lambda item: (item * 2, os.getpid()), processes=True))
+    assert [value for value, _ in got] == [item * 2 for item in range(30)]
+    assert {pid for _, pid in got} - {parent}, "no item was read in a worker process"
+
+
+@linux_only
+def test_a_worker_that_dies_loses_no_item(two_workers):
+    parent = os.getpid()
+
+    def job(item: int) -> tuple[int, bool]:
+        if item == 5 and os.getpid() != parent:
+            os._exit(3)                 # a worker killed half-way (out of memory, a crash in a library)
+        return item * 2, os.getpid() == parent
+
+    got = list(read_workers.read_all(list(range(20)), job, processes=True))
+    assert [value for value, _ in got] == [item * 2 for item in range(20)]
+    assert got[5][1], "the item the worker died on was read here"
+
+
+@linux_only
+def test_a_result_that_cannot_be_sent_back_is_read_here(two_workers):
+    parent = os.getpid()
+    got = list(read_workers.read_all(list(range(10)),
+                                     lambda item: (lambda: item) if os.getpid() != parent else item,
+                                     processes=True))
+    assert got == list(range(10))
+
+
+def test_processes_are_used_only_for_many_files_on_linux(monkeypatch):
+    monkeypatch.setattr(read_workers.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert read_workers.worker_processes(read_workers.PROCESS_MIN_FILES - 1) == 0
+    expected = 4 if sys.platform.startswith("linux") else 0
+    assert read_workers.worker_processes(200) == expected
+    monkeypatch.setattr(read_workers.sys, "platform", "win32")
+    assert read_workers.worker_processes(200) == 0
+
+
+def test_threads_when_processes_are_turned_off(monkeypatch):
+    """`reading.processes = false` (and a consolidation, which makes Records where it reads)
+    read on threads in this process."""
+    sample = Path(__file__).resolve().parents[1] / "workbooks" / "sample"
+    asked: list[bool] = []
+    real = read_workers.read_all
+
+    def spy(items, job, *, processes):
+        asked.append(processes)
+        return real(items, job, processes=processes)
+
+    monkeypatch.setattr(pipeline, "read_all", spy)
+    settings = Settings.model_validate({"reading": {"processes": False}})
+    pipeline.read_inputs([sample], settings)
+    pipeline.read_inputs([sample], Settings(), make_records=True)
+    pipeline.read_inputs([sample], Settings())
+    assert asked == [False, False, True]
