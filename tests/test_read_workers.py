@@ -14,21 +14,16 @@ from toolkit.config import Settings
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux")
 
 
-@pytest.fixture
-def two_workers(monkeypatch):
-    monkeypatch.setattr(read_workers, "worker_processes", lambda files: 2)
-
-
 @linux_only
-def test_results_come_back_in_order_from_other_processes(two_workers):
+def test_results_come_back_in_order_from_other_processes():
     parent = os.getpid()
-    got = list(read_workers.read_all(list(range(30)), lambda item: (item * 2, os.getpid()), processes=True))
+    got = list(read_workers.read_all(list(range(30)), lambda item: (item * 2, os.getpid()), processes=2))
     assert [value for value, _ in got] == [item * 2 for item in range(30)]
     assert {pid for _, pid in got} - {parent}, "no item was read in a worker process"
 
 
 @linux_only
-def test_a_worker_that_dies_loses_no_item(two_workers):
+def test_a_worker_that_dies_loses_no_item():
     parent = os.getpid()
 
     def job(item: int) -> tuple[int, bool]:
@@ -36,17 +31,17 @@ def test_a_worker_that_dies_loses_no_item(two_workers):
             os._exit(3)                 # a worker killed half-way (out of memory, a crash in a library)
         return item * 2, os.getpid() == parent
 
-    got = list(read_workers.read_all(list(range(20)), job, processes=True))
+    got = list(read_workers.read_all(list(range(20)), job, processes=2))
     assert [value for value, _ in got] == [item * 2 for item in range(20)]
     assert got[5][1], "the item the worker died on was read here"
 
 
 @linux_only
-def test_a_result_that_cannot_be_sent_back_is_read_here(two_workers):
+def test_a_result_that_cannot_be_sent_back_is_read_here():
     parent = os.getpid()
     got = list(read_workers.read_all(list(range(10)),
                                      lambda item: (lambda: item) if os.getpid() != parent else item,
-                                     processes=True))
+                                     processes=2))
     assert got == list(range(10))
 
 
@@ -60,8 +55,8 @@ def test_processes_are_used_only_for_many_files_on_linux(monkeypatch):
 
 
 def test_threads_when_processes_are_turned_off(monkeypatch):
-    """`reading.processes = false` (and a consolidation, which makes Records where it reads)
-    read on threads in this process."""
+    """`reading.processes = false` reads on threads in this process; a consolidation in worker
+    processes gets Records made here, the same as those made on threads."""
     sample = Path(__file__).resolve().parents[1] / "workbooks" / "sample"
     asked: list[bool] = []
     real = read_workers.read_all
@@ -71,8 +66,13 @@ def test_threads_when_processes_are_turned_off(monkeypatch):
         return real(items, job, processes=processes)
 
     monkeypatch.setattr(pipeline, "read_all", spy)
+    monkeypatch.setattr(pipeline, "worker_processes", lambda files: 2)
     settings = Settings.model_validate({"reading": {"processes": False}})
-    pipeline.read_inputs([sample], settings)
-    pipeline.read_inputs([sample], Settings(), make_records=True)
-    pipeline.read_inputs([sample], Settings())
-    assert asked == [False, False, True]
+    on_threads = pipeline.read_inputs([sample], settings, make_records=True)
+    in_workers = pipeline.read_inputs([sample], Settings(), make_records=True)
+    assert asked == [0, 2]
+    for threads_wb, workers_wb in zip(on_threads.workbooks, in_workers.workbooks, strict=True):
+        for a, b in zip(threads_wb.tables, workers_wb.tables, strict=True):
+            assert isinstance(b.parts[0], list) and b.kept_parts, "Records made, columns kept for validation"
+            assert [(r.source, r.values, r.raw, r.extras) for r in a.records] == \
+                   [(r.source, r.values, r.raw, r.extras) for r in b.records]

@@ -215,7 +215,7 @@ def test_files_read_by_threads_read_alike(tmp_path, monkeypatch):
 
     def read(threads: int, processes: int = 0) -> tuple[list[dict], list[Any], list[str]]:
         monkeypatch.setattr(read_workers, "reader_threads", lambda files: threads)
-        monkeypatch.setattr(read_workers, "worker_processes", lambda files: processes)
+        monkeypatch.setattr(pipeline, "worker_processes", lambda files: processes)
         told: list[str] = []
         batch = pipeline.read_inputs([tmp_path], Settings(), progress=lambda p: told.append(p.name))
         return [_picture(wb) for wb in batch.workbooks], batch.findings, told

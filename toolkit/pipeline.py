@@ -20,7 +20,7 @@ from .inputs.own_outputs import content_key, duplicate_finding, own_output_findi
 from .inputs.reader import read_workbook
 from .inputs.safe_open import discover_inputs
 from .model import Batch, WorkbookData
-from .read_workers import read_all
+from .read_workers import read_all, worker_processes
 from .run import FindingsReport, Run, SnapshotRef
 from .validate import sort_findings, validate_batch
 
@@ -70,19 +70,26 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
 
     def read_one(chosen_file: tuple[Path, str]) -> WorkbookData:
         path, label = chosen_file
-        workbook = read_workbook(path, limits=settings.limits, file_label=label, reading=settings.reading,
-                                 mapping=mapping_for(settings, path.name, path.stem))
-        if make_records:
-            for table in workbook.tables:
-                table.make_records()        # in this reader thread, while other files are parsed
+        return read_workbook(path, limits=settings.limits, file_label=label, reading=settings.reading,
+                             mapping=mapping_for(settings, path.name, path.stem))
+
+    def read_one_with_records(chosen_file: tuple[Path, str]) -> WorkbookData:
+        workbook = read_one(chosen_file)
+        for table in workbook.tables:
+            table.make_records()        # in this reader thread, while other files are parsed
         return workbook
 
     workbooks = []
     # Many files are read in worker processes, a few on threads (read_workers.py); results keep
-    # their order. Records are made where the rows are typed, so a consolidation reads on threads:
-    # Records would cost more to send back than they cost to make.
-    for (path, _), workbook in zip(chosen, read_all(chosen, read_one,
-                                                    processes=settings.reading.processes and not make_records)):
+    # their order. Records are made where the rows are typed on threads; from worker processes
+    # the rows come back in blocks (a third of the bytes) and are made Records here, while the
+    # workers read on.
+    processes = worker_processes(len(chosen)) if settings.reading.processes else 0
+    job = read_one_with_records if make_records and not processes else read_one
+    for (path, _), workbook in zip(chosen, read_all(chosen, job, processes=processes)):
+        if make_records and processes:
+            for table in workbook.tables:
+                table.make_records()
         workbooks.append(workbook)
         if _FROZEN_RUNS[0]:
             gc.freeze()      # in a run (see _records_frozen): what is read stays; collections need not walk it

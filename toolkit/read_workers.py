@@ -33,12 +33,11 @@ _JOBS: dict[int, Callable] = {}     # token -> the job, copied into the workers 
 _TOKENS = itertools.count()
 
 
-def read_all(items: Sequence[Item], job: Callable[[Item], Result], *, processes: bool) -> Iterator[Result]:
-    """`job(item)` for each item, in order: in worker processes when `processes` allows it and
-    there are enough items, else on a few threads."""
-    workers = worker_processes(len(items)) if processes else 0
-    if workers >= 2:
-        yield from _in_processes(items, job, workers)
+def read_all(items: Sequence[Item], job: Callable[[Item], Result], *, processes: int) -> Iterator[Result]:
+    """`job(item)` for each item, in order: in that many worker processes (see
+    `worker_processes`), or on a few threads when fewer than 2."""
+    if processes >= 2:
+        yield from _in_processes(items, job, processes)
     else:
         with ThreadPoolExecutor(max_workers=reader_threads(len(items))) as pool:
             yield from pool.map(job, items)
