@@ -247,9 +247,26 @@ def plan_columns(spec: SheetSpec, header_index: int, header: list[Any], rows: li
         return samples[position]
 
     def first_filled(position: int, count: int) -> list[Any]:
-        """The first `count` filled values under a header: what `_filled(sample(p))[:count]` gives."""
-        return list(itertools.islice((v for v in itertools.islice(values_under(position), SAMPLE_VALUES * 5)
-                                      if not coerce.is_blank(v)), count))
+        """The first `count` filled values under a header: what `_filled(sample(p))[:count]` gives,
+        without folding the blank cells of a sparse column (200 looked at per column)."""
+        name = normalize_header(header[position])
+        found: list[Any] = []
+        looked = 0
+        for row in rows:
+            if position >= len(row):
+                continue
+            value = row[position]
+            if name and (value is None or value == ""):     # blank: never the header repeated
+                looked += 1
+            elif normalize_header(value) != name:
+                looked += 1
+                if not coerce.is_blank(value):
+                    found.append(value)
+                    if len(found) == count:
+                        break
+            if looked >= SAMPLE_VALUES * 5:
+                break
+        return found
 
     # two headers for one column: the one holding values wins (Predecessor empty, Predecessors filled)
     for key, found in candidates.items():

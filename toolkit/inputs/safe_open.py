@@ -446,7 +446,9 @@ def _is_utf16(first: bytes) -> bool:
 
 
 def _has_entities(data: bytes) -> bool:
-    return any(marker in data for marker in _ENTITY_MARKERS)
+    # both markers hold "!", which most parts never do: one memchr (2 µs on a 200 KB sheet)
+    # before the two searches (140 µs)
+    return b"!" in data and any(marker in data for marker in _ENTITY_MARKERS)
 
 
 # ------------------------------------------------------------------ everything else: text or unknown
