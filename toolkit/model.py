@@ -1,6 +1,7 @@
 """The tables the toolkit works on: records that always remember where they came from."""
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,23 +62,28 @@ class RecordBlock:
     once; a row made earlier is that same Record (its findings' marks stay on it).
 
     `columns` holds each key's typed values (what `Record.values` holds; keys the sheet lacks
-    are None); `raws` the raw values that differ from the typed ones, by row; `made` the rows
+    are None); `raws` the raw values that differ from the typed ones, by row (the reader gives
+    them by column, `raw_columns`: key -> (rows, raw values); by row they are made on first use,
+    so a run that only validates, or the bytes sent back by a worker process, never hold 100 000
+    small dicts); `made` the rows
     made Records one by one (once all are made, `records()` holds them). Once a row is a
     Record, its Record is the truth for it. `marks`: the rows an error finding names that are
     not Records yet (`mark`), with the keys of their bad values, which become `has_error` and
     `issues` of their Records when made.
     """
 
-    __slots__ = ("kind", "source", "base", "keys", "columns", "numbers", "raws", "made", "marks", "letters",
-                 "department", "_all", "_index")
+    __slots__ = ("kind", "source", "base", "keys", "columns", "numbers", "_raws", "_raw_columns", "made", "marks",
+                 "letters", "department", "_all", "_index")
 
     def __init__(self, kind: str, source: Source, base: dict[str, Any], keys: tuple[str, ...],
-                 columns: list[list[Any]], numbers: list[int], raws: dict[int, dict[str, Any]],
-                 letters: dict[str, str], department: str):
+                 columns: list[list[Any]], numbers: list[int], raws: dict[int, dict[str, Any]] | None,
+                 letters: dict[str, str], department: str,
+                 raw_columns: dict[str, tuple[list[int], list[Any]]] | None = None):
         # base: every key of the kind as None (what `Record.values` starts from); source: file,
-        # sheet and path (its row is each row's own)
+        # sheet and path (its row is each row's own); raws or raw_columns: see the class
         self.kind, self.source, self.base, self.keys, self.columns = kind, source, base, keys, columns
-        self.numbers, self.raws, self.letters, self.department = numbers, raws, letters, department
+        self.numbers, self.letters, self.department = numbers, letters, department
+        self._raws, self._raw_columns = raws, (raw_columns or {}) if raws is None else {}
         self.made: dict[int, Record] = {}
         self.marks: dict[int, list[str]] = {}
         self._all: list[Record] | None = None
@@ -108,9 +114,38 @@ class RecordBlock:
     def _made(self, j: int) -> Record | None:
         return self._all[j] if self._all is not None else self.made.get(j)
 
+    @property
+    def raws(self) -> dict[int, dict[str, Any]]:
+        """Row -> its raw values that differ from the typed ones (made from `raw_columns` once)."""
+        if self._raws is None:
+            raws: dict[int, dict[str, Any]] = {}
+            for key, (rows, values) in self._raw_columns.items():
+                for j, value in zip(rows, values):
+                    raw = raws.get(j)
+                    if raw is None:
+                        raws[j] = {key: value}
+                    else:
+                        raw[key] = value
+            self._raws, self._raw_columns = raws, {}
+        return self._raws
+
     def raw(self, j: int) -> dict[str, Any]:
         made = self._made(j)
-        return made.raw if made is not None else self.raws.get(j, _NO_RAW)
+        if made is not None:
+            return made.raw
+        return self._raw_of(j) or _NO_RAW
+
+    def _raw_of(self, j: int) -> dict[str, Any] | None:
+        """Row `j`'s raw values differing from the typed ones (None: none), without making every
+        row's when they are still by column."""
+        if self._raws is not None:
+            return self._raws.get(j)
+        found: dict[str, Any] = {}
+        for key, (rows, values) in self._raw_columns.items():      # rows ascending
+            at = bisect.bisect_left(rows, j)
+            if at < len(rows) and rows[at] == j:
+                found[key] = values[at]
+        return found or None
 
     def mark(self, j: int, key: str | None) -> None:
         """Row `j` has an error (in the value of `key`, when given)."""
@@ -123,7 +158,9 @@ class RecordBlock:
 
     def any_raw(self, key: str) -> bool:
         made = self._all if self._all is not None else self.made.values()
-        return any(key in raw for raw in self.raws.values()) or any(key in r.raw for r in made)
+        in_rows = (any(key in raw for raw in self._raws.values()) if self._raws is not None
+                   else bool(self._raw_columns.get(key, ((),))[0]))
+        return in_rows or any(key in r.raw for r in made)
 
     def record(self, j: int) -> Record:
         """Row `j` as a Record (made once)."""
@@ -137,6 +174,7 @@ class RecordBlock:
         reads right after (validation): `column` then reads them as the Records were made from
         them, until `release_columns`."""
         if self._all is None:
+            self.raws           # by row, once, for every Record
             made, make, keys = self.made, self._make, self.keys
             rows = zip(*self.columns) if self.columns else ((),) * len(self.numbers)
             if made:        # some rows were made one by one: those stay the same objects
@@ -158,7 +196,7 @@ class RecordBlock:
         source = self.source
         record = Record(self.kind, Source(source.file, source.sheet, self.numbers[j], source.path), values,
                         columns=self.letters, department=self.department)
-        raw = self.raws.get(j)
+        raw = self._raw_of(j)
         if raw is not None:
             record.raw = raw
         issues = self.marks.pop(j, None)

@@ -182,7 +182,7 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
     keys = reader.keys
     typed_columns: list[list[Any]] = []
     slow: dict[int, list[int]] = {}          # kept row -> positions of its cells for the full path
-    raws: dict[int, dict[str, Any]] = {}     # kept row -> raw values that differ from the typed ones
+    raw_columns: dict[str, tuple[list[int], list[Any]]] = {}   # key -> (rows, raw values differing from the typed)
     for i, column in enumerate(known_columns):
         convert, blank = reader.converters[i], (None if reader.blank_ok[i] else _SLOW)
         key = keys[i]
@@ -204,20 +204,20 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
                          if t is not v and t is not _SLOW and v is not None and v != ""
                          and (type(t) is not type(v) or (type(v) is str and t != v))}
             differs = _rows_matching(column, differing) if differing else []
+            if differs:     # one object per distinct raw value (calamine makes one per cell)
+                one = {v: v for v in differing}
+                raw_columns[key] = (differs, [one[column[j]] for j in differs])
+                differs = []
         if _SLOW in typed:
             for j, t in enumerate(typed):
                 if t is _SLOW:
                     slow.setdefault(j, []).append(i)
-        for j in differs:
-            raw = raws.get(j)
-            if raw is None:
-                raws[j] = {key: column[j]}
-            else:
-                raw[key] = column[j]
+        if differs:
+            raw_columns[key] = (differs, [column[j] for j in differs])
         typed_columns.append(typed)
 
     block = RecordBlock(spec.key, Source(wb.file, table.sheet, 0, reader.path), dict.fromkeys(spec.keys),
-                        tuple(keys), typed_columns, numbers, raws, table.columns, table.department)
+                        tuple(keys), typed_columns, numbers, None, table.columns, table.department, raw_columns)
     statuses = reader.statuses
     extra_letters = reader.extra_letters if extra_rows else {}
     for j in sorted(slow.keys() | extra_rows.keys()):
