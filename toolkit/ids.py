@@ -12,6 +12,8 @@ import unicodedata
 def normalize_id(value: object) -> str:
     """The comparison key of an ID (or a department name): NFKC, case-folded, no whitespace."""
     if value.__class__ is str and value.isascii():     # NFKC leaves ASCII as it is; casefold is lower
+        if " " not in value and value.isprintable():  # no whitespace (a space is ASCII's only printable one)
+            return value.lower()
         return "".join(value.lower().split())
     if value is None:
         return ""
