@@ -186,9 +186,12 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
     for i, column in enumerate(known_columns):
         convert, blank = reader.converters[i], (None if reader.blank_ok[i] else _SLOW)
         key = keys[i]
-        if len(_NUMERIC_TYPES.intersection(map(type, column))) > 1:
-            # 1, 1.0 and True are one dict key: such a column is typed cell by cell
+        # 1, 1.0 and True are one dict key: a column holding two of those types is typed cell by
+        # cell (a column with no number among its distinct values holds none: not looked at again)
+        if (not _NUMERIC_TYPES.isdisjoint(map(type, distinct[i]))
+                and len(_NUMERIC_TYPES.intersection(map(type, column))) > 1):
             typed = [blank if v is None or v == "" else convert(v) for v in column]
+            maybe_slow = True
             differs = [j for j, (v, t) in enumerate(zip(column, typed))
                        if t is not _SLOW and v is not None and v != ""
                        and (type(t) is not type(v) or (type(v) is str and t != v))]
@@ -200,6 +203,7 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
             # mapped even where every value types as itself: equal cells then share one object
             # (calamine makes a string per cell), which saves memory and makes comparing them cheap
             typed = list(map(by_value.__getitem__, column))
+            maybe_slow = any(t is _SLOW for t in by_value.values())
             differing = {v for v, t in by_value.items()
                          if t is not v and t is not _SLOW and v is not None and v != ""
                          and (type(t) is not type(v) or (type(v) is str and t != v))}
@@ -208,7 +212,7 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
                 one = {v: v for v in differing}
                 raw_columns[key] = (differs, [one[column[j]] for j in differs])
                 differs = []
-        if _SLOW in typed:
+        if maybe_slow and _SLOW in typed:
             for j, t in enumerate(typed):
                 if t is _SLOW:
                     slow.setdefault(j, []).append(i)
