@@ -416,7 +416,8 @@ def main() -> None:
                 f"peak {scale[-1][3]:.0f} MB ({scale[-1][2] / size * 1e6:.1f} µs CPU a task)")
 
     if args.profile:
-        for title, shown in (("wall seconds", profiles), ("CPU seconds, all threads and the reading worker processes", profiles_cpu)):
+        cpu_title = "CPU seconds, all threads and the reading worker processes"
+        for title, shown in (("wall seconds", profiles), (cpu_title, profiles_cpu)):
             say()
             say(f"where the toolkit's time goes ({title}, medians):")
             names = _stage_names(shown)
@@ -455,7 +456,8 @@ def write_readme(table: list[tuple], scale: list[tuple[int, float, float, float]
         out += ["", "The nightly run (snapshot + old master) by size:", "",
                 "| tasks | seconds | CPU seconds | peak RSS | µs CPU a task |", "|---|---|---|---|---|"]
         out += [f"| {size:,} | {t:.2f} | {c:.2f} | {peak:.0f} MB | {c / size * 1e6:.1f} |" for size, t, c, peak in scale]
-    for title, shown in (("wall seconds", profiles), ("CPU seconds, all threads and the worker processes reading the inputs", profiles_cpu)):
+    cpu_title = "CPU seconds, all threads and the worker processes reading the inputs"
+    for title, shown in (("wall seconds", profiles), (cpu_title, profiles_cpu)):
         if not shown:
             continue
         names = _stage_names(shown)
