@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .calamine_package import STORED_MAX_BYTES, Merge, merges_in_part, with_empty_merges
 from .formulas import _names, _worksheet_parts
 from .zip_parts import read_part
 
@@ -98,6 +99,10 @@ class WorksheetScan:
     formula_counts: dict[str, tuple[int, str]] = field(default_factory=dict)
     hidden_rows: dict[str, frozenset[int]] = field(default_factory=dict)     # as hidden_rows
     tables: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # as excel_tables
+    # for calamine_package: each worksheet's merged ranges (by sheet name) and its XML with an
+    # empty <mergeCells> first (by archive name); both empty unless every worksheet has them
+    merges: dict[str, list[Merge]] = field(default_factory=dict)
+    prepared: dict[str, tuple[bytes, int]] = field(default_factory=dict, repr=False)
 
 
 def scan_worksheets(path: Path) -> WorksheetScan:
@@ -108,11 +113,23 @@ def scan_worksheets(path: Path) -> WorksheetScan:
 
     scan = WorksheetScan()
     hidden_ok = tables_ok = formulas_ok = True
+    prepared_ok, prepared_bytes, seen_names = True, 0, set()
     try:
         with open(path, "rb") as handle, zipfile.ZipFile(handle) as archive:
             names = _names(archive)
             for sheet, part in _worksheet_parts(archive, names):
                 data = read_part(handle, archive.getinfo(names[part]))
+                if prepared_ok:
+                    merges = merges_in_part(data)
+                    prepared_bytes += len(data)
+                    at = with_empty_merges(data) if merges is not None else None
+                    if (merges is None or at is None or sheet.casefold() in seen_names
+                            or prepared_bytes > STORED_MAX_BYTES):
+                        prepared_ok = False
+                        scan.merges, scan.prepared = {}, {}
+                    else:
+                        seen_names.add(sheet.casefold())
+                        scan.merges[sheet], scan.prepared[names[part]] = merges, (data, at)
                 if tables_ok:
                     try:
                         table = table_of_part(archive, names, part)
@@ -134,6 +151,7 @@ def scan_worksheets(path: Path) -> WorksheetScan:
                         formulas_ok = False
     except Exception:  # noqa: BLE001 - the edge: a nicety must never make a readable file unreadable
         hidden_ok = tables_ok = False
+        scan.merges, scan.prepared = {}, {}
     if not hidden_ok:
         scan.hidden_rows = {}
     if not tables_ok:

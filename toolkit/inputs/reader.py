@@ -24,6 +24,7 @@ from ..i18n import TEXT
 from ..model import SheetTable, WorkbookData
 from ..rows import RawSheet, read_sheet
 from ..schema import SHEETS, ColType
+from .calamine_package import stored_package
 from .layout import WorksheetScan, scan_worksheets
 from .package import PackageInfo, package_info, without_macro_sheets
 from .plain import detail, plain_reason
@@ -44,6 +45,20 @@ _FAIR_SUFFIXES = {"xlsx": {".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"}, "xls": 
                   "xlsb": {".xlsb"}, "ods": {".ods"}, "csv": {".csv", ".txt", ".tsv"}}
 
 
+def _open_prepared(detected: DetectedFile, info: PackageInfo, scan: WorksheetScan) -> calamine.CalamineWorkbook | None:
+    """The workbook from a package made for calamine (`calamine_package`), when the scan prepared
+    every worksheet: its sheets' merged cells are then the scan's. None otherwise."""
+    if not scan.prepared or detected.format != "xlsx" or info.needs_repair:
+        return None
+    package = stored_package(detected.path, scan.prepared)
+    if package is None:
+        return None
+    try:
+        return calamine.CalamineWorkbook.from_filelike(package)
+    except Exception:  # noqa: BLE001 - whatever calamine says of the file is said reading it as it is
+        return None
+
+
 def _open_calamine(detected: DetectedFile, info: PackageInfo) -> calamine.CalamineWorkbook:
     path = detected.path
     if info.needs_repair:
@@ -59,10 +74,18 @@ def _calamine_sheets(detected: DetectedFile, info: PackageInfo, result: Workbook
     """(sheet, "" or why it is not read: "hidden" / "veryhidden") per worksheet, by position:
     two sheets of one name are both read. A damaged sheet is an error naming it; a hidden one
     is not read unless the settings include hidden sheets."""
-    workbook = _open_calamine(detected, info)
+    prepared = _open_prepared(detected, info, scan)
+    scan.prepared = {}
+    merges_known = prepared is not None
+    workbook = prepared if prepared is not None else _open_calamine(detected, info)
     hidden_by_sheet, tables = scan.hidden_rows, scan.tables
     try:
         metas = list(workbook.sheets_metadata)
+        if merges_known and not all(meta.name in scan.merges for meta in metas
+                                    if str(meta.typ) in ("SheetTypeEnum.WorkSheet", "WorkSheet")):
+            workbook.close()        # a worksheet the scan did not see (never met): the file as before
+            workbook, merges_known = _open_calamine(detected, info), False
+            metas = list(workbook.sheets_metadata)
         names = [info.shown_names.get(meta.name, meta.name) for meta in metas]
         _report_duplicate_names(names, result)
         for index, meta in enumerate(metas):
@@ -80,7 +103,7 @@ def _calamine_sheets(detected: DetectedFile, info: PackageInfo, result: Workbook
             start = sheet.start
             merged = []
             try:
-                merged = list(sheet.merged_cell_ranges or [])
+                merged = list(scan.merges[meta.name] if merges_known else sheet.merged_cell_ranges or [])
             except Exception:  # noqa: BLE001 - merge info is a nicety, never a reason to fail
                 merged = []
             state = str(meta.visible).rsplit(".", 1)[-1].lower()

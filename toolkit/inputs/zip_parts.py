@@ -26,6 +26,8 @@ try:
 except ImportError:           # pragma: no cover - isal has wheels for Linux, macOS and Windows
     pass
 
+crc32 = _inflate.crc32     # ISA-L's CRC-32 where it is there (the same value as zlib's)
+
 RAW_CHUNK = 64 * 1024         # compressed bytes fed to the inflater at a time
 MAX_OUT = 1024 * 1024         # inflated bytes produced per inflater call (a bomb cannot swell past it)
 
