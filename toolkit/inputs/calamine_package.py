@@ -27,7 +27,7 @@ from typing import BinaryIO
 
 from .zip_parts import crc32
 
-STORED_MAX_BYTES = 64 << 20        # the unzipped package held in memory (a bigger one is read from its file)
+STORED_MAX_BYTES = 16 << 20   # the unzipped package held in memory, about three times (a bigger one: read from its file)
 EMPTY_MERGES = b"<mergeCells></mergeCells>"
 
 Merge = tuple[tuple[int, int], tuple[int, int]]
