@@ -114,15 +114,18 @@ def _labels(files: list[Path]) -> list[str]:
 def run_validation(paths: Sequence[Path] | None, settings: Settings, as_of: date,
                    progress: Progress | None = None,
                    on_count: Callable[[int], None] | None = None, output: Path | None = None,
-                   make_records: bool = False) -> Run:
+                   make_records: bool = False, on_read: Callable[[], None] | None = None) -> Run:
     """read → validate -> a Run holding the batch and its findings report.
 
     `paths` default to the configured `paths.inputs`; `output` is the master about to be written;
-    `make_records`: see `read_inputs` (the batch's Records are made on first use otherwise).
+    `make_records`: see `read_inputs` (the batch's Records are made on first use otherwise);
+    `on_read` is called once the inputs are read, before they are validated.
     """
     with _records_frozen():
         batch = read_inputs(paths or [settings.resolve(settings.paths.inputs)], settings, progress, on_count, output,
                             make_records)
+        if on_read is not None:
+            on_read()
         gc.freeze()
         th = settings.thresholds
         batch.findings = sort_findings(batch.findings + validate_batch(batch, as_of, th.default_hours,
@@ -180,7 +183,7 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
     from .consolidate import consolidate
     from .history import History
     from .inputs.carried_soon import read_carried_columns_soon
-    from .inputs.previous_master import match_carried, without_headers
+    from .inputs.previous_master import CarriedColumns, match_carried, without_headers
     from .outputs.master import write_master
     from .outputs.master.book import task_keys
     from .outputs.safe_output import clean_stale_temps, publish, refuse_link, run_lock
@@ -197,15 +200,18 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
         raise OutputError("output_not_writable", folder=output.parent, reason=exc.strerror or exc) from exc
     with run_lock(output.parent, timeout=lock_timeout), _records_frozen():
         clean_stale_temps(output)
-        # the old master's hand-added columns are read in a helper process while the inputs are
-        # read (inputs/carried_soon.py; only those columns' cells are kept: inputs/sheet_columns.py)
-        carried_soon = read_carried_columns_soon(output)
+        # the old master's hand-added columns are read in a helper process (inputs/carried_soon.py;
+        # only those columns' cells are kept: inputs/sheet_columns.py), started once the inputs
+        # are read: the workers reading them use every core, while validation, analysis and the
+        # history below use one
+        soon: list[Callable[[], CarriedColumns]] = []
         try:
-            run = run_validation(paths, settings, as_of, progress, on_count, output=output, make_records=True)
+            run = run_validation(paths, settings, as_of, progress, on_count, output=output, make_records=True,
+                                 on_read=lambda: soon.append(read_carried_columns_soon(output)))
         except BaseException:
-            carried_soon()      # a problem with the old master is told first, as before
+            (soon[0] if soon else read_carried_columns_soon(output))()  # a problem with the old master first, as before
             raise
-        carried_all = carried_soon()
+        carried_soon = soon[0] if soon else read_carried_columns_soon(output)
         with History(url, series=str(output), stamp=stamp) as history:
             run.consolidated = merged = consolidate(run.batch)
             run.analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],
@@ -223,7 +229,7 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
                 run.changes = history.changes_between(previous.rows, run.analysis.tasks, as_of, workdays)
                 run.compared_with = SnapshotRef(previous.as_of, previous.label)
                 del previous          # its rows are not needed while the master is written (memory)
-            carried = without_headers(carried_all, set(merged.extra_task_headers))
+            carried = without_headers(carried_soon(), set(merged.extra_task_headers))
             # every task's key, once for this match and the master's (only when rows are carried)
             keys = task_keys(run.analysis.tasks) if carried.rows else None
             matched = match_carried(carried, keys or ())
