@@ -218,3 +218,25 @@ def test_when_the_helper_cannot_start_or_fails_the_master_is_read_here(tmp_path,
     monkeypatch.setattr(carried_soon, "PROCESS_FROM_BYTES", 0)
     monkeypatch.setattr(carried_soon.subprocess, "Popen", broken)
     assert carried_soon.read_carried_columns_soon(master)() == read_carried_columns(master, set())
+
+
+def test_a_held_helper_reads_once_let_go(tmp_path, monkeypatch):
+    """A consolidation starts the helper while it is small and lets it read once the inputs are
+    read (`held`); asked for the columns without `go()`, it lets it go first."""
+    import time
+
+    from toolkit.inputs import carried_soon
+
+    master = _master(tmp_path)
+    here = read_carried_columns(master, set())
+    monkeypatch.setattr(carried_soon, "PROCESS_FROM_BYTES", 0)
+    for let_go in (True, False):
+        soon = carried_soon.read_carried_columns_soon(master, held=True)
+        helper = soon._helper
+        assert helper is not None
+        time.sleep(0.3)
+        assert helper.poll() is None, "the held helper did not wait"
+        if let_go:
+            soon.go()
+        assert soon() == here
+        assert helper.wait(timeout=60) == 0

@@ -183,7 +183,7 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
     from .consolidate import consolidate
     from .history import History
     from .inputs.carried_soon import read_carried_columns_soon
-    from .inputs.previous_master import CarriedColumns, match_carried, without_headers
+    from .inputs.previous_master import match_carried, without_headers
     from .outputs.master import write_master
     from .outputs.master.book import task_keys
     from .outputs.safe_output import clean_stale_temps, publish, refuse_link, run_lock
@@ -201,17 +201,16 @@ def run_consolidation(paths: Sequence[Path] | None, settings: Settings, as_of: d
     with run_lock(output.parent, timeout=lock_timeout), _records_frozen():
         clean_stale_temps(output)
         # the old master's hand-added columns are read in a helper process (inputs/carried_soon.py;
-        # only those columns' cells are kept: inputs/sheet_columns.py), started once the inputs
-        # are read: the workers reading them use every core, while validation, analysis and the
-        # history below use one
-        soon: list[Callable[[], CarriedColumns]] = []
+        # only those columns' cells are kept: inputs/sheet_columns.py), started now and let go
+        # once the inputs are read: the workers reading them use every core, while validation,
+        # analysis and the history below use one
+        carried_soon = read_carried_columns_soon(output, held=True)
         try:
             run = run_validation(paths, settings, as_of, progress, on_count, output=output, make_records=True,
-                                 on_read=lambda: soon.append(read_carried_columns_soon(output)))
+                                 on_read=carried_soon.go)
         except BaseException:
-            (soon[0] if soon else read_carried_columns_soon(output))()  # a problem with the old master first, as before
+            carried_soon()      # a problem with the old master is told first, as before
             raise
-        carried_soon = soon[0] if soon else read_carried_columns_soon(output)
         with History(url, series=str(output), stamp=stamp) as history:
             run.consolidated = merged = consolidate(run.batch)
             run.analysis = analyze(merged["tasks"], merged["team"], merged["projects"], merged["kpis"],
