@@ -12,7 +12,7 @@ import python_calamine as calamine
 from conftest import CORPUS, REPO
 
 from toolkit.inputs import calamine_package
-from toolkit.inputs.calamine_package import merges_in_part, stored_package, with_empty_merges
+from toolkit.inputs.calamine_package import merges_in_part, stored_package, empty_merges_at
 from toolkit.inputs.layout import scan_worksheets
 
 REALWORLD = REPO.parent / "shared" / "realworld_trackers"
@@ -99,10 +99,10 @@ def test_a_merge_written_oddly_is_left_to_calamine(xml):
 
 
 def test_the_root_is_found_or_the_sheet_is_left_alone():
-    assert with_empty_merges(b'<?xml version="1.0"?>\n<x:worksheet xmlns:x="urn:x"><x:sheetData/></x:worksheet>') \
+    assert empty_merges_at(b'<?xml version="1.0"?>\n<x:worksheet xmlns:x="urn:x"><x:sheetData/></x:worksheet>') \
         == len(b'<?xml version="1.0"?>\n<x:worksheet xmlns:x="urn:x">')
-    assert with_empty_merges(b"<worksheet/>") is None
-    assert with_empty_merges(b"<chartsheet></chartsheet>") is None
+    assert empty_merges_at(b"<worksheet/>") is None
+    assert empty_merges_at(b"<chartsheet></chartsheet>") is None
 
 
 def test_a_package_too_big_or_odd_is_read_from_its_file(tmp_path, monkeypatch):

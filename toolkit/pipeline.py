@@ -36,8 +36,9 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
     """Read every workbook under `paths` (files or folders). Unreadable files become findings.
 
     Rows read column-wise stay in blocks until Records are asked for (a run that only validates
-    never asks); `make_records` makes them in the reader threads, while other files are parsed,
-    for a run that will use them all (consolidation).
+    never asks); `make_records` makes them as the files are read (in the reader threads, or here
+    as each workbook comes back from a worker process), for a run that will use them all
+    (consolidation).
 
     The toolkit's own outputs (masters, their backups and conflict copies, annotated copies)
     are skipped with a finding; a file whose bytes equal an earlier input's is read once, with

@@ -9,12 +9,12 @@ and gives calamine a copy of the package in memory where:
 
 - an empty `<mergeCells></mergeCells>` comes first in each worksheet, so calamine's search for
   merged cells stops at once (its cell reader skips the element: it reads from `<sheetData>`);
-- every part is stored rather than deflated, so calamine does not inflate what the safety
-  checks and the scan have just inflated.
+- the worksheets are stored rather than deflated, so calamine does not inflate what the scan
+  has just inflated; the other parts are copied as the file holds them.
 
 The input file is never changed. Only a package whose every worksheet could be read that way
-is made this way (plain merge references, a `worksheet` root, no repeated part names, small
-enough to hold twice in memory); any other is parsed by calamine from the file, as before.
+is made this way (plain merge references, a `worksheet` root, no repeated part names, at most
+`STORED_MAX_BYTES` unzipped); any other is parsed by calamine from the file, as before.
 """
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
-from .zip_parts import crc32
+from .sheet_columns import column_index
+from .zip_parts import crc32, raw_part
 
 STORED_MAX_BYTES = 16 << 20   # the unzipped package held in memory, about three times (a bigger one: read from its file)
 EMPTY_MERGES = b"<mergeCells></mergeCells>"
@@ -48,14 +49,14 @@ def merges_in_part(data: bytes) -> list[Merge] | None:
     found: list[Merge] = []
     for match in _PLAIN_REF.finditer(tail):
         c0, r0, c1, r1 = match.groups()
-        start = (int(r0) - 1, _column(c0))
-        found.append((start, (int(r1) - 1, _column(c1)) if c1 else start))
+        start = (int(r0) - 1, column_index(c0.decode()))
+        found.append((start, (int(r1) - 1, column_index(c1.decode())) if c1 else start))
     if len(found) != len(_MERGE_CELL.findall(tail)) or any(r < 0 for (r, _), _ in found):
         return None
     return found
 
 
-def with_empty_merges(data: bytes) -> int | None:
+def empty_merges_at(data: bytes) -> int | None:
     """Where an empty `<mergeCells>` goes in the worksheet's XML: just after its root's start
     tag; None when its root is not found as expected."""
     head = data[:4096]
@@ -101,7 +102,7 @@ def _package(handle: BinaryIO, infos: list[zipfile.ZipInfo], prepared: dict[str,
             method, size = zipfile.ZIP_STORED, len(data) + len(EMPTY_MERGES)
             packed = unpacked = size
         else:
-            body = [_raw_data(handle, info)]
+            body = [raw_part(handle, info)]
             crc, method = info.CRC, info.compress_type
             packed, unpacked = info.compress_size, info.file_size
         time_, date_ = _dos_time(info.date_time)
@@ -116,27 +117,6 @@ def _package(handle: BinaryIO, infos: list[zipfile.ZipInfo], prepared: dict[str,
     return b"".join([*pieces, listing, end])
 
 
-def _raw_data(handle: BinaryIO, info: zipfile.ZipInfo) -> bytes:
-    """A part's bytes as they are in the file (compressed or not), after its local header."""
-    handle.seek(info.header_offset)
-    header = handle.read(30)
-    if len(header) < 30 or not header.startswith(b"PK\x03\x04"):
-        raise ValueError(f"{info.filename}: bad local header")
-    name_length, extra_length = struct.unpack_from("<HH", header, 26)
-    handle.seek(info.header_offset + 30 + name_length + extra_length)
-    data = handle.read(info.compress_size)
-    if len(data) != info.compress_size:
-        raise ValueError(f"{info.filename}: cut short")
-    return data
-
-
 def _dos_time(stamp: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     year, month, day, hour, minute, second = stamp
     return (hour << 11 | minute << 5 | second // 2) & 0xFFFF, (max(year - 1980, 0) << 9 | month << 5 | day) & 0xFFFF
-
-
-def _column(letters: bytes) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ch - 64
-    return number - 1

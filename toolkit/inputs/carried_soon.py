@@ -4,8 +4,9 @@ A nightly run reads the old master's Tasks sheet for the columns a user added by
 (`previous_master.read_carried_columns`): 0.45 s on a 100 000-task master, most of it Python
 searching 124 MB of XML. On a thread, that work holds the same GIL as the threads reading the
 inputs and slowed them by 0.55 s (issue 7). In a process of its own it runs on another core:
-the consolidation starts it once the inputs are read (worker processes reading them use every
-core), so it runs beside validation, analysis and the history, which use one.
+the consolidation starts it with the run and lets it read once the inputs are read (`held`:
+worker processes reading them use every core), so it runs beside validation, analysis and the
+history, which use one.
 
 The helper is `python -m toolkit.inputs.carried_soon MASTER`: it imports only this module's few
 (0.05 s), not the caller's program as `multiprocessing` would, and writes the pickled result on

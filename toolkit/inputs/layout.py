@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .calamine_package import STORED_MAX_BYTES, Merge, merges_in_part, with_empty_merges
+from .calamine_package import STORED_MAX_BYTES, Merge, merges_in_part, empty_merges_at
 from .formulas import _names, _worksheet_parts
 from .zip_parts import read_part
 
@@ -99,8 +99,8 @@ class WorksheetScan:
     formula_counts: dict[str, tuple[int, str]] = field(default_factory=dict)
     hidden_rows: dict[str, frozenset[int]] = field(default_factory=dict)     # as hidden_rows
     tables: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # as excel_tables
-    # for calamine_package: each worksheet's merged ranges (by sheet name) and its XML with an
-    # empty <mergeCells> first (by archive name); both empty unless every worksheet has them
+    # for calamine_package: each worksheet's merged ranges (by sheet name) and its XML with where
+    # an empty <mergeCells> goes (by archive name); both empty unless every worksheet has them
     merges: dict[str, list[Merge]] = field(default_factory=dict)
     prepared: dict[str, tuple[bytes, int]] = field(default_factory=dict, repr=False)
 
@@ -122,7 +122,7 @@ def scan_worksheets(path: Path) -> WorksheetScan:
                 if prepared_ok:
                     merges = merges_in_part(data)
                     prepared_bytes += len(data)
-                    at = with_empty_merges(data) if merges is not None else None
+                    at = empty_merges_at(data) if merges is not None else None
                     if (merges is None or at is None or sheet.casefold() in seen_names
                             or prepared_bytes > STORED_MAX_BYTES):
                         prepared_ok = False

@@ -58,6 +58,11 @@ def read_part(handle: BinaryIO, info: zipfile.ZipInfo) -> bytes:
     return b"".join(part_chunks(handle, info))
 
 
+def raw_part(handle: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+    """One part's bytes as the file holds them (deflated or stored), without its local header."""
+    return b"".join(_raw_chunks(handle, info, RAW_CHUNK))
+
+
 def _inflated(raw: Iterator[bytes], info: zipfile.ZipInfo, max_out: int) -> Iterator[bytes]:
     if info.compress_type == zipfile.ZIP_STORED:
         yield from raw
