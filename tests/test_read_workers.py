@@ -76,3 +76,47 @@ def test_threads_when_processes_are_turned_off(monkeypatch):
             assert isinstance(b.parts[0], list) and b.kept_parts, "Records made, columns kept for validation"
             assert [(r.source, r.values, r.raw, r.extras) for r in a.records] == \
                    [(r.source, r.values, r.raw, r.extras) for r in b.records]
+
+
+@linux_only
+def test_files_vetted_in_worker_processes(tmp_path, monkeypatch):
+    """With enough files for worker processes, the vetting runs there too: the toolkit's own
+    output is skipped unread, a copy of an earlier input is dropped with a finding, the order
+    and every other workbook stay as they are, and an output among the inputs is refused first."""
+    import xlsxwriter
+
+    from safety_helpers import tracker
+    from toolkit.errors import InputError
+    from toolkit.inputs.own_outputs import MARKER
+
+    folder = tmp_path / "in"
+    for n in range(10):
+        tracker(folder / f"D{n:02}.xlsx", f"T-{n}")
+    (folder / "D99 copy.xlsx").write_bytes((folder / "D03.xlsx").read_bytes())
+    book = xlsxwriter.Workbook(str(folder / "D50 master.xlsx"))
+    book.set_custom_property(MARKER, "master")
+    book.add_worksheet("Tasks").write_row(0, 0, ["Task ID", "Task"])
+    book.close()
+    asked: list[int] = []
+    real = read_workers.read_all
+
+    def spy(items, job, *, processes):
+        asked.append(processes)
+        return real(items, job, processes=processes)
+
+    monkeypatch.setattr(pipeline, "read_all", spy)
+    counted: list[int] = []
+    stepped: list[str] = []
+    batch = pipeline.read_inputs([folder], Settings(), progress=lambda p: stepped.append(p.name),
+                                 on_count=counted.append)
+    assert asked and asked[0] >= 2, "read in worker processes"
+    assert [wb.file for wb in batch.workbooks] == [f"D{n:02}.xlsx" for n in range(10)]
+    assert [r.values["id"] for r in batch.records("tasks")] == [f"T-{n}" for n in range(10)]
+    codes = {f.file: f.code for f in batch.findings}
+    assert codes == {"D50 master.xlsx": "own-output-skipped", "D99 copy.xlsx": "duplicate-file"}
+    duplicate = next(f for f in batch.findings if f.code == "duplicate-file")
+    assert duplicate.params["other"] == "D03.xlsx"
+    assert counted == [12] and len(stepped) == 12
+    with pytest.raises(InputError):
+        pipeline.read_inputs([folder], Settings(), output=folder / "D05.xlsx")
+    pipeline.read_inputs([folder], Settings(), output=folder / "D50 master.xlsx")   # its own master: skipped

@@ -50,7 +50,7 @@ def _both(path: Path, monkeypatch: pytest.MonkeyPatch, limits: Limits = Limits()
             used.append(1)
         return done
 
-    monkeypatch.setattr("toolkit.rows_fast.read_rows_columnwise", counting)
+    monkeypatch.setattr(rows, "read_rows_columnwise", counting)
     fast = _picture(read_workbook(path, limits=limits))
     monkeypatch.setattr(rows, "COLUMNWISE", False)
     slow = _picture(read_workbook(path, limits=limits))

@@ -41,62 +41,76 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
     (consolidation).
 
     The toolkit's own outputs (masters, their backups and conflict copies, annotated copies)
-    are skipped with a finding; a file whose bytes equal an earlier input's is read once, with
-    a finding. An `output` that is one of the (other) inputs is refused before anything is read.
+    are skipped with a finding; a file whose bytes equal an earlier input's is dropped, with a
+    finding. An `output` that is one of the (other) inputs is refused before anything is read.
     """
     files, found = discover_inputs([Path(p) for p in paths])
     if not files and not found:
         shown = ", ".join(str(p) for p in paths)
         raise InputError("no_inputs", paths=shown)
     found = list(found)
-    chosen: list[tuple[Path, str]] = []
-    first_of: dict[tuple[int, str], str] = {}
-    for path, label in zip(files, _labels(files)):
-        kind = toolkit_output_kind(path)
-        if kind is not None:
-            found.append(own_output_finding(path, label, kind))
-            continue
-        if output is not None and _same_file(path, output):
-            raise InputError("output_is_input", path=output)
-        key = content_key(path)
-        if key is not None and key in first_of:
-            found.append(duplicate_finding(path, label, first_of[key]))
-            continue
-        if key is not None:
-            first_of[key] = label
-        chosen.append((path, label))
+    if output is not None:
+        for path in files:
+            if _same_file(path, output) and toolkit_output_kind(path) is None:
+                raise InputError("output_is_input", path=output)
     if on_count:
-        on_count(len(chosen))
+        on_count(len(files))
     from .mapping import mapping_for
 
-    def read_one(chosen_file: tuple[Path, str]) -> WorkbookData:
-        path, label = chosen_file
-        return read_workbook(path, limits=settings.limits, file_label=label, reading=settings.reading,
-                             mapping=mapping_for(settings, path.name, path.stem))
+    processes = worker_processes(len(files)) if settings.reading.processes else 0
+    records_here = make_records and not processes
 
-    def read_one_with_records(chosen_file: tuple[Path, str]) -> WorkbookData:
-        workbook = read_one(chosen_file)
-        for table in workbook.tables:
-            table.make_records()        # in this reader thread, while other files are parsed
-        return workbook
+    def vet_and_read(chosen_file: tuple[Path, str]) -> _Vetted:
+        """The file vetted (one of the toolkit's own outputs is not read) and read, in a worker:
+        the vetting (a look inside the zip, the file's SHA-256) runs beside the reading too."""
+        path, label = chosen_file
+        kind = toolkit_output_kind(path)
+        if kind is not None:
+            return _Vetted(kind, None, None)
+        workbook = read_workbook(path, limits=settings.limits, file_label=label, reading=settings.reading,
+                                 mapping=mapping_for(settings, path.name, path.stem))
+        if records_here:
+            for table in workbook.tables:
+                table.make_records()        # in this reader thread, while other files are parsed
+        return _Vetted(None, content_key(path), workbook)
 
     workbooks = []
+    first_of: dict[tuple[int, str], str] = {}
     # Many files are read in worker processes, a few on threads (read_workers.py); results keep
     # their order. Records are made where the rows are typed on threads; from worker processes
     # the rows come back in blocks (a third of the bytes) and are made Records here, while the
-    # workers read on.
-    processes = worker_processes(len(chosen)) if settings.reading.processes else 0
-    job = read_one_with_records if make_records and not processes else read_one
-    for (path, _), workbook in zip(chosen, read_all(chosen, job, processes=processes)):
+    # workers read on. A file whose bytes equal an earlier one's is read, then dropped here (the
+    # earlier is known only in order; such copies are rare).
+    chosen = list(zip(files, _labels(files)))
+    for (path, label), vetted in zip(chosen, read_all(chosen, vet_and_read, processes=processes)):
+        if progress:
+            progress(path)
+        if vetted.own_output is not None:
+            found.append(own_output_finding(path, label, vetted.own_output))
+            continue
+        if vetted.content_key is not None:
+            if vetted.content_key in first_of:
+                found.append(duplicate_finding(path, label, first_of[vetted.content_key]))
+                continue
+            first_of[vetted.content_key] = label
+        workbook = vetted.workbook
+        assert workbook is not None
         if make_records and processes:
             for table in workbook.tables:
                 table.make_records()
         workbooks.append(workbook)
         if _FROZEN_RUNS[0]:
             gc.freeze()      # in a run (see _records_frozen): what is read stays; collections need not walk it
-        if progress:
-            progress(path)
     return Batch(workbooks=workbooks, findings=found)
+
+
+@dataclass
+class _Vetted:
+    """One input file as a reader returns it: one of the toolkit's own outputs (not read), or
+    read, with its (size, SHA-256) to find copies of an earlier input."""
+    own_output: str | None
+    content_key: tuple[int, str] | None
+    workbook: WorkbookData | None
 
 
 def _same_file(a: Path, b: Path) -> bool:

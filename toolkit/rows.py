@@ -154,7 +154,6 @@ def read_sheet(raw: RawSheet, wb: WorkbookData, limits: Limits, formulas: dict[s
         # the common, well-kept sheet: typed column by column (rows_fast), a chunk of rows at a
         # time (memory stays that of the row loop); the loop below reads what the fast path
         # does not take (rows of another width) and everything from the chunk passing the cell limit
-        from .rows_fast import read_rows_columnwise
         while True:
             chunk = list(itertools.islice(data_rows, FAST_CHUNK_ROWS))
             if not chunk:
@@ -625,3 +624,8 @@ def _cell_value(spec: SheetSpec, key: str, value: Any, record: Record, wb: Workb
         shown = int(value) if isinstance(value, float) and value.is_integer() else value
         finding(bad.code, shown=shown, **params)
         return None
+
+
+# at the end: rows_fast takes names from this module (imported here, not on the first sheet read,
+# so that forked reader processes find it loaded)
+from .rows_fast import read_rows_columnwise  # noqa: E402
