@@ -51,7 +51,7 @@ class RawSheet:
         self.table = table                  # an Excel table on the sheet: (row0, col0, row1, col1), 0-based
 
 
-_TOTALS = frozenset(w.casefold() for w in (
+_TOTALS: frozenset[str] = frozenset(w.casefold() for w in (
     "合计", "小计", "总计", "汇总", "共计", "合计：", "总计：", "Total", "Totals", "Total:", "Subtotal", "Sub-total",
     "Sub Total", "Grand Total", "Sum"))
 _STUB = object()
