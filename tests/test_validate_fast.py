@@ -89,10 +89,12 @@ def plain_dependencies(tasks: list[Record]) -> Iterator[Finding]:
 def plain_validate(batch: Batch, as_of: date) -> list[Finding]:
     tasks = batch.records("tasks")
     cross: list[Finding] = []
-    cross += plain_duplicate_ids(tasks)
-    cross += plain_duplicate_ids(batch.records("risks"))
+    # the dates first, as validate_batch runs them on each file as it is read (a record's
+    # issues keep the order they were found in)
     cross += validate.check_task_dates(tasks, as_of)
     cross += validate.check_project_dates(batch.records("projects"))
+    cross += plain_duplicate_ids(tasks)
+    cross += plain_duplicate_ids(batch.records("risks"))
     cross += plain_references(batch)
     cross += plain_dependencies(tasks)
     cross += validate.check_defaults(batch, 8, 40)

@@ -22,7 +22,7 @@ from .inputs.safe_open import discover_inputs
 from .model import Batch, WorkbookData
 from .read_workers import read_all, worker_processes
 from .run import FindingsReport, Run, SnapshotRef
-from .validate import sort_findings, validate_batch
+from .validate import FileChecks, sort_findings, validate_batch
 
 MASTER_NAME = "master.xlsx"
 HISTORY_NAME = "history.sqlite"
@@ -32,8 +32,10 @@ Progress = Callable[[Path], None]
 
 def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | None = None,
                 on_count: Callable[[int], None] | None = None, output: Path | None = None,
-                make_records: bool = False) -> Batch:
+                make_records: bool = False, on_workbook: Callable[[WorkbookData], None] | None = None) -> Batch:
     """Read every workbook under `paths` (files or folders). Unreadable files become findings.
+    `on_workbook` is called on each workbook kept, in order, as it is read (here, while the
+    workers read on).
 
     Rows read column-wise stay in blocks until Records are asked for (a run that only validates
     never asks); `make_records` makes them as the files are read (in the reader threads, or here
@@ -99,6 +101,8 @@ def read_inputs(paths: Sequence[Path], settings: Settings, progress: Progress | 
             for table in workbook.tables:
                 table.make_records()
         workbooks.append(workbook)
+        if on_workbook is not None:
+            on_workbook(workbook)
         if _FROZEN_RUNS[0]:
             gc.freeze()      # in a run (see _records_frozen): what is read stays; collections need not walk it
     return Batch(workbooks=workbooks, findings=found)
@@ -137,14 +141,15 @@ def run_validation(paths: Sequence[Path] | None, settings: Settings, as_of: date
     `on_read` is called once the inputs are read, before they are validated.
     """
     with _records_frozen():
+        checked = FileChecks(as_of)     # the checks of one file at a time, run as each is read
         batch = read_inputs(paths or [settings.resolve(settings.paths.inputs)], settings, progress, on_count, output,
-                            make_records)
+                            make_records, on_workbook=checked)
         if on_read is not None:
             on_read()
         gc.freeze()
         th = settings.thresholds
         batch.findings = sort_findings(batch.findings + validate_batch(batch, as_of, th.default_hours,
-                                                                       th.default_capacity))
+                                                                       th.default_capacity, checked))
         batch.release_columns()
         return Run(as_of=as_of, settings=settings, batch=batch, findings=FindingsReport.of(batch))
 
