@@ -3,7 +3,7 @@
 Every master (and so every backup and conflict copy of one) and every annotated copy carries a
 custom document property `Ops Tracker Toolkit` (Excel keeps custom properties when a user saves
 the file), so it is recognised by content wherever it lies and whatever it is called. A file
-whose bytes equal an earlier input's (a copy, or NFC/NFD twins of one name) is read once.
+whose bytes equal an earlier input's (a copy, or NFC/NFD twins of one name) is counted once: the later copy is dropped.
 """
 from __future__ import annotations
 
