@@ -396,8 +396,9 @@ def _cycles(graph: dict[str, Sequence[str]]) -> list[list[str]]:
 class FileChecks:
     """The checks that need one workbook's rows only (the dates within a row) and the tasks' ID
     keys, run on each workbook as it is read (`read_inputs(on_workbook=...)`): while worker
-    processes read the other files, this process is otherwise waiting, so this part of validation
-    costs no time of its own. Workbooks must come in the batch's order."""
+    processes read the other files this process would only wait, so this part of validation
+    shares the cores with the reading instead of running alone after it (100 000 tasks: 0.05 s
+    of CPU). Workbooks must come in the batch's order."""
 
     def __init__(self, as_of: date):
         self.as_of = as_of
