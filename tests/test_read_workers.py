@@ -54,11 +54,10 @@ def test_processes_are_used_only_for_many_files_on_linux(monkeypatch):
     assert read_workers.worker_processes(200) == 0
 
 
-def test_threads_when_processes_are_turned_off(monkeypatch):
-    """`reading.processes = false` reads on threads in this process; a consolidation in worker
-    processes gets Records made here, the same as those made on threads."""
-    sample = Path(__file__).resolve().parents[1] / "workbooks" / "sample"
-    asked: list[bool] = []
+@pytest.fixture
+def asked(monkeypatch) -> list[int]:
+    """The `processes` each `read_inputs` asked `read_all` for (the reading itself unchanged)."""
+    asked: list[int] = []
     real = read_workers.read_all
 
     def spy(items, job, *, processes):
@@ -66,6 +65,13 @@ def test_threads_when_processes_are_turned_off(monkeypatch):
         return real(items, job, processes=processes)
 
     monkeypatch.setattr(pipeline, "read_all", spy)
+    return asked
+
+
+def test_threads_when_processes_are_turned_off(monkeypatch, asked):
+    """`reading.processes = false` reads on threads in this process; a consolidation in worker
+    processes gets Records made here, the same as those made on threads."""
+    sample = Path(__file__).resolve().parents[1] / "workbooks" / "sample"
     monkeypatch.setattr(pipeline, "worker_processes", lambda files: 2)
     settings = Settings.model_validate({"reading": {"processes": False}})
     on_threads = pipeline.read_inputs([sample], settings, make_records=True)
@@ -79,7 +85,7 @@ def test_threads_when_processes_are_turned_off(monkeypatch):
 
 
 @linux_only
-def test_files_vetted_in_worker_processes(tmp_path, monkeypatch):
+def test_files_vetted_in_worker_processes(tmp_path, asked):
     """With enough files for worker processes, the vetting runs there too: the toolkit's own
     output is skipped unread, a copy of an earlier input is dropped with a finding, the order
     and every other workbook stay as they are, and an output among the inputs is refused first."""
@@ -97,14 +103,6 @@ def test_files_vetted_in_worker_processes(tmp_path, monkeypatch):
     book.set_custom_property(MARKER, "master")
     book.add_worksheet("Tasks").write_row(0, 0, ["Task ID", "Task"])
     book.close()
-    asked: list[int] = []
-    real = read_workers.read_all
-
-    def spy(items, job, *, processes):
-        asked.append(processes)
-        return real(items, job, processes=processes)
-
-    monkeypatch.setattr(pipeline, "read_all", spy)
     counted: list[int] = []
     stepped: list[str] = []
     batch = pipeline.read_inputs([folder], Settings(), progress=lambda p: stepped.append(p.name),
