@@ -16,6 +16,9 @@ _EXCEL_EPOCH_1900 = date(1899, 12, 30)
 _EXCEL_EPOCH_1904 = date(1904, 1, 1)
 # serials we accept as dates when a date column holds a plain number (1954 … 2119)
 _SERIAL_RANGE = (20000, 80000)
+# 1, 1.0 and True are equal, so one set member or dict key: a set of values holding these types
+# cannot tell them apart
+NUMERIC_TYPES = frozenset({bool, int, float})
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

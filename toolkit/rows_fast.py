@@ -25,7 +25,6 @@ from .model import Record, RecordBlock, Source
 # rows imports this module only inside read_sheet, so these names are there when it loads
 from .rows import _SLOW, _TOTALS, MAX_TEXT, _cell_value, _is_totals, _not_blank, _plain
 
-_NUMERIC_TYPES = frozenset({bool, int, float})   # equal values across these types share one hash
 _TOTALS_LONGEST = max(map(len, _TOTALS))
 
 
@@ -188,8 +187,8 @@ def _records(reader: Any, known_columns: list[tuple[Any, ...]], numbers: list[in
         key = keys[i]
         # 1, 1.0 and True are one dict key: a column holding two of those types is typed cell by
         # cell (a column with no number among its distinct values holds none: not looked at again)
-        if (not _NUMERIC_TYPES.isdisjoint(map(type, distinct[i]))
-                and len(_NUMERIC_TYPES.intersection(map(type, column))) > 1):
+        if (not coerce.NUMERIC_TYPES.isdisjoint(map(type, distinct[i]))
+                and len(coerce.NUMERIC_TYPES.intersection(map(type, column))) > 1):
             typed = [blank if v is None or v == "" else convert(v) for v in column]
             maybe_slow = True
             differs = [j for j, (v, t) in enumerate(zip(column, typed))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from .coerce import key_of
+from .coerce import NUMERIC_TYPES, key_of
 from .errors import Bilingual, Finding, Severity
 from .ids import normalize_id
 from .model import Batch, Record, RecordBlock, SheetTable, Source, WorkbookData
@@ -238,9 +238,6 @@ def check_references(batch: Batch) -> Iterator[Finding]:
                                         hint=did_you_mean(project, project_names))
 
 
-_NUMERIC_TYPES = frozenset({bool, int, float})
-
-
 def _all_known(column: list[Any], known: Callable[[object], bool]) -> bool:
     """Every filled value of `column` is `known`: told from its distinct values (a few hundred
     names on 100 000 rows). False when that cannot be told so (unhashable values; numbers, as
@@ -249,7 +246,7 @@ def _all_known(column: list[Any], known: Callable[[object], bool]) -> bool:
         distinct = set(column)
     except TypeError:
         return False
-    if not _NUMERIC_TYPES.isdisjoint(map(type, distinct)):
+    if not NUMERIC_TYPES.isdisjoint(map(type, distinct)):
         return False
     return all(known(value) for value in distinct if value)
 
@@ -404,7 +401,7 @@ class FileChecks:
         self.as_of = as_of
         self.findings: list[Finding] = []
         self.task_keys: list[str | None] = []      # id_keys of the batch's tasks, in order
-        self.distinct_task_keys: set[str | None] = set()     # those keys, once each (None too)
+        self.distinct_task_keys: set[str | None] = set()     # those keys but None, once each
         self.workbooks = 0
 
     def __call__(self, workbook: WorkbookData) -> None:
@@ -414,6 +411,7 @@ class FileChecks:
         keys = id_keys(tasks)
         self.task_keys += keys
         self.distinct_task_keys.update(keys)
+        self.distinct_task_keys.discard(None)
         self.workbooks += 1
 
 
@@ -430,11 +428,10 @@ def validate_batch(batch: Batch, as_of: date, default_hours: float | None = None
     tasks = rows("tasks")
     keys = checked.task_keys
     cross: list[Finding] = list(checked.findings)
-    distinct = checked.distinct_task_keys - {None}
-    cross += check_duplicate_ids(tasks, keys=keys, distinct=distinct)
+    cross += check_duplicate_ids(tasks, keys=keys, distinct=checked.distinct_task_keys)
     cross += check_duplicate_ids(rows("risks"))
     cross += check_references(batch)
-    cross += check_dependencies(tasks, keys, distinct)
+    cross += check_dependencies(tasks, keys, checked.distinct_task_keys)
     if default_hours is not None and default_capacity is not None:
         cross += check_defaults(batch, default_hours, default_capacity)
     reading = [f for wb in batch.workbooks for f in wb.findings]
